@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <string_view>
+
+/** Text hygiene for everything that comes from outside: feeds, configs, model replies. */
+namespace trend::text {
+
+/** Returns valid UTF-8: every invalid or overlong sequence and every stray byte becomes U+FFFD;
+ *  NUL and C0 controls other than \t \n \r are dropped. Valid input is returned unchanged. */
+[[nodiscard]] std::string repair_utf8(std::string_view in);
+
+/** Trims and collapses every run of Unicode white space (including U+00A0 and U+202F) to one
+ *  ASCII space. Expects valid UTF-8. */
+[[nodiscard]] std::string collapse_whitespace(std::string_view in);
+
+/** The identity of a term: Unicode-aware lower case (simple case folding), trimmed, inner
+ *  white space collapsed. "  OpenAI\u00a0 News " -> "openai news". Expects valid UTF-8. */
+[[nodiscard]] std::string normalize_term(std::string_view in);
+
+/** Decodes HTML character references once: named (&amp; &nbsp; &quot; &#39; ...), decimal and
+ *  hex. Unknown or malformed references are kept as written. &nbsp; becomes U+00A0. */
+[[nodiscard]] std::string decode_html_entities(std::string_view in);
+
+/** Removes HTML tags (<b>, </b>, <br/>...) but keeps their text. */
+[[nodiscard]] std::string strip_html_tags(std::string_view in);
+
+/** Number of Unicode code points in valid UTF-8. */
+[[nodiscard]] std::size_t utf8_length(std::string_view in);
+
+/** Cuts valid UTF-8 to at most max_bytes without splitting a code point. */
+[[nodiscard]] std::string_view utf8_prefix(std::string_view in, std::size_t max_bytes);
+
+/** True when s starts with prefix, ignoring ASCII case. */
+[[nodiscard]] bool istarts_with(std::string_view s, std::string_view prefix);
+
+/** ASCII lower case. */
+[[nodiscard]] std::string ascii_lower(std::string_view in);
+
+} // namespace trend::text

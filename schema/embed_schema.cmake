@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: MIT
+# cmake -DOUT=file.cpp -DFILES="a.sql|b.sql" -P embed_schema.cmake
+set(body "// Generated from schema/*.sql by embed_schema.cmake; do not edit.\n")
+string(APPEND body "#include \"trend/store/migrations.hpp\"\n\nnamespace trend::store {\n\n")
+string(APPEND body "std::span<const Migration> migrations() noexcept {\n    static const Migration k_all[] = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" num ${name})
+  math(EXPR version "${num}")
+  file(READ ${f} sql)
+  string(APPEND body "        {${version}, \"${name}\", R\"trendd_sql(${sql})trendd_sql\"},\n")
+endforeach()
+string(APPEND body "    };\n    return k_all;\n}\n\n} // namespace trend::store\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
