@@ -1,2 +1,5 @@
 // SPDX-License-Identifier: MIT
-int main() { return 0; }
+// trendd: the trend-monitoring daemon. Everything lives in lib/ (trend::daemon::trendd_main).
+#include "trend/daemon/app.hpp"
+
+int main(int argc, char** argv) { return trend::daemon::trendd_main(argc, argv); }

@@ -15,7 +15,7 @@ SELECT s.id            AS spike_id,
        s.reason,
        s.status,
        s.resolved_at,
-       round((julianday(coalesce(s.resolved_at, s.last_seen_at)) - julianday(s.detected_at))
+       round((julianday(s.last_seen_at) - julianday(s.detected_at))
              * 24 * 60) AS duration_minutes,
        s.action,
        d.id            AS draft_id,

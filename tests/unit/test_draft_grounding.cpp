@@ -1,2 +1,216 @@
 // SPDX-License-Identifier: MIT
 #include "support.hpp"
+#include "trend/draft/grounding.hpp"
+
+#include <string>
+#include <vector>
+
+using namespace trend::draft::grounding;
+
+namespace {
+
+// Claim texts. A type of this file's own, so that failures can print it without clashing with
+// how other test files print a std::vector<std::string>.
+struct Texts : std::vector<std::string> {
+    using std::vector<std::string>::vector;
+    Texts(std::vector<std::string> v) : std::vector<std::string>(std::move(v)) {}
+};
+
+} // namespace
+
+template <>
+struct doctest::StringMaker<Texts> {
+    static doctest::String convert(const Texts& v) {
+        std::string out = "{";
+        for (const std::string& s : v)
+            out += (out.size() > 1 ? ", \"" : "\"") + s + "\"";
+        return (out + "}").c_str();
+    }
+};
+
+namespace {
+
+Texts texts_of(const std::vector<Claim>& claims) {
+    Texts out;
+    for (const Claim& c : claims)
+        out.push_back(c.text);
+    return out;
+}
+
+Texts claims(std::string_view body) {
+    return texts_of(extract_claims(body));
+}
+
+Texts unverified(std::string_view body, const Texts& evidence) {
+    return unverified_claims(body, evidence);
+}
+
+Texts problems(std::string_view body, std::size_t sources) {
+    return citation_problems(body, sources);
+}
+
+bool supported(ClaimKind kind, const std::string& text, const Texts& evidence) {
+    return is_supported(Claim{kind, text}, evidence);
+}
+
+} // namespace
+
+TEST_SUITE("draft") {
+
+    TEST_CASE("grounding finds amounts percentages numbers and quotes in order") {
+        const auto found = extract_claims(
+            "OpenAI signed a $38B deal, up 12% from 20,000 in 2024. \u201CWe are thrilled,\u201D "
+            "said Sam at 14:00 on 2025-11-03.");
+        REQUIRE(found.size() == 7);
+        CHECK(found[0].kind == ClaimKind::amount);
+        CHECK(found[0].text == "$38B");
+        CHECK(found[1].kind == ClaimKind::percentage);
+        CHECK(found[1].text == "12%");
+        CHECK(found[2].kind == ClaimKind::number);
+        CHECK(found[2].text == "20,000");
+        CHECK(found[3].text == "2024");
+        CHECK(found[4].kind == ClaimKind::quote);
+        CHECK(found[4].text == "\u201CWe are thrilled,\u201D");
+        CHECK(found[5].text == "14:00");
+        CHECK(found[6].text == "2025-11-03");
+    }
+
+    TEST_CASE("grounding reads every spelling of an amount") {
+        CHECK(claims("$38B, $38 billion, US$38bn, 38 billion dollars, USD 38bn, \u20AC2.5 million, "
+                     "\u00A3400m, \u00A5500, $100B+, 5 trillion euros") ==
+              Texts{"$38B", "$38 billion", "US$38bn", "38 billion dollars", "USD 38bn",
+                    "\u20AC2.5 million", "\u00A3400m", "\u00A5500", "$100B+", "5 trillion euros"});
+        CHECK(claims("12%, 12 percent, 12 per cent, 12.5%, 3 million people, 20K+ searches") ==
+              Texts{"12%", "12 percent", "12 per cent", "12.5%", "3 million", "20K+"});
+    }
+
+    TEST_CASE("grounding skips digits inside words") {
+        CHECK(
+            claims("GPT-4o and GPT-4.5-turbo beat B2B mp3 H100 5G 3D sales in the 1990s.").empty());
+        CHECK(claims("COVID-19 cases rose 7% on the 2nd day").size() == 1);
+        CHECK(claims("COVID-19 cases rose 7% on the 2nd day") == Texts{"7%"});
+        CHECK(claims("a 10-year deal") == Texts{"10"});
+        CHECK(claims("Windows 11 and Top10") == Texts{"11"});
+    }
+
+    TEST_CASE("grounding skips URLs link targets citation markers and list numbering") {
+        const std::string body =
+            "## 2. What happened\n"
+            "\n"
+            "1. Nvidia [invested](https://example.com/2025/11/03/100-billion) "
+            "[4](/news/2025) "
+            "heavily [1][2].\n"
+            "2) See https://example.org/article/12345 and www.x.com/7 too [1, 3].\n"
+            "  10. Indented item [12]\n"
+            "> 3. quoted list\n";
+        CHECK(claims(body).empty());
+    }
+
+    TEST_CASE("grounding treats empty and text-only bodies as claim-free") {
+        CHECK(extract_claims("").empty());
+        CHECK(extract_claims("Just words, nothing to check.").empty());
+        CHECK(unverified("", Texts{}).empty());
+        CHECK(problems("", 0).empty());
+    }
+
+    TEST_CASE("grounding reports each claim once") {
+        CHECK(claims("20,000 then 20,000 then $5B and $5B and 20000") ==
+              Texts{"20,000", "$5B", "20000"});
+        const Texts evidence{"nothing here"};
+        CHECK(unverified("$100B+ and $100B+ again", evidence) == Texts{"$100B+"});
+    }
+
+    TEST_CASE("grounding quotes need three words and matching marks") {
+        CHECK(claims("the \"AI\" hype and \u201Cbig tech\u201D") == Texts{});
+        CHECK(claims("He said \"we will ship it\" today") == Texts{"\"we will ship it\""});
+        CHECK(claims("She said: \u201CIt is done.\u201D") == Texts{"\u201CIt is done.\u201D"});
+        CHECK(claims("a 12\" screen and 15\" laptop") == Texts{"12", "15"});
+        CHECK(claims("\"unterminated quote with many words") == Texts{});
+        CHECK(claims("\"Yes.\" he said, \"we did it again\"") == Texts{"\"we did it again\""});
+    }
+
+    TEST_CASE("grounding matches amounts by value and currency") {
+        const Texts evidence{"OpenAI and Amazon sign $38 billion cloud deal"};
+        CHECK(supported(ClaimKind::amount, "$38B", evidence));
+        CHECK(supported(ClaimKind::amount, "US$38bn", evidence));
+        CHECK(supported(ClaimKind::amount, "38 billion dollars", evidence));
+        CHECK(supported(ClaimKind::amount, "$38,000 million", evidence));
+        CHECK_FALSE(supported(ClaimKind::amount, "\u20AC38B", evidence));
+        CHECK_FALSE(supported(ClaimKind::amount, "$38M", evidence));
+        CHECK_FALSE(supported(ClaimKind::amount, "$100B+", evidence));
+        CHECK(
+            supported(ClaimKind::amount, "$100B", Texts{"Nvidia invests $100 billion in OpenAI"}));
+        CHECK(supported(ClaimKind::amount, "$1.5tn", Texts{"a $1,500bn market"}));
+        CHECK(supported(ClaimKind::number, "38 billion", evidence));
+    }
+
+    TEST_CASE("grounding matches numbers and percentages by value") {
+        CHECK(supported(ClaimKind::number, "20,000", Texts{"traffic 20000"}));
+        CHECK(supported(ClaimKind::number, "20,000+", Texts{"20,000+"}));
+        CHECK(supported(ClaimKind::number, "20,000+", Texts{"20000"}));
+        CHECK(supported(ClaimKind::number, "20,000+", Texts{"20K+ searches"}));
+        CHECK_FALSE(supported(ClaimKind::number, "20,000", Texts{"2,000 or 200,000"}));
+        CHECK(supported(ClaimKind::percentage, "12%", Texts{"shares fell 12 percent"}));
+        CHECK(supported(ClaimKind::percentage, "12 per cent", Texts{"down 12.0%"}));
+        CHECK_FALSE(supported(ClaimKind::percentage, "12%", Texts{"12 stores"}));
+        CHECK(supported(ClaimKind::number, "14:00", Texts{"first seen at 14:00 UTC"}));
+        CHECK_FALSE(supported(ClaimKind::number, "14:00", Texts{"1400 people"}));
+        CHECK(supported(ClaimKind::number, "2025-11-03", Texts{"since 2025-11-03T18:00Z"}));
+        CHECK(supported(ClaimKind::number, "18:00", Texts{"since 2025-11-03T18:00Z"}));
+        CHECK(claims("at 2025-11-03T18:00:00Z") == Texts{"2025-11-03", "18:00:00"});
+        CHECK(supported(ClaimKind::number, "2025-11-03", Texts{"on 2025-11-03 at noon"}));
+    }
+
+    TEST_CASE("grounding accepts numbers glued to words in the evidence") {
+        CHECK(supported(ClaimKind::number, "4", Texts{"GPT-4o launches"}));
+        CHECK(unverified("GPT-4o launches", Texts{}).empty());
+    }
+
+    TEST_CASE("grounding matches quotes with quote styles case and spacing normalised") {
+        const Texts evidence{
+            "Altman: \u201CWe\u2019re   excited about the partnership\u201D, he wrote."};
+        CHECK(unverified("He said \"we're excited about the partnership.\"", evidence).empty());
+        CHECK(
+            unverified("\u201CWE\u2019RE EXCITED about\nthe partnership\u201D", evidence).empty());
+        CHECK(unverified("\"we are excited about it\"", evidence) ==
+              Texts{"\"we are excited about it\""});
+        CHECK(supported(ClaimKind::quote, "\"excited about the partnership\"", evidence));
+        CHECK_FALSE(
+            supported(ClaimKind::quote, "\u201Cthis never happened at all\u201D", evidence));
+    }
+
+    TEST_CASE("grounding lists what no evidence supports") {
+        const std::string body =
+            "# OpenAI signs a $38B deal with Amazon\n\n"
+            "Searches passed 20,000 in the US [1], up 12% [2]. Nvidia may add $100B+ [3].\n"
+            "\u201CThis changes everything for us,\u201D said a spokesperson.\n"
+            "Read more at [the blog](https://example.com/2025/11/03/38-billion).\n";
+        const Texts evidence{"OpenAI and Amazon sign $38 billion deal",
+                             "Interest rose 12 percent, analysts say", "traffic: 20000",
+                             "Nvidia could invest up to 10 billion dollars"};
+        CHECK(unverified(body, evidence) ==
+              Texts{"$100B+", "\u201CThis changes everything for us,\u201D"});
+    }
+
+    TEST_CASE("grounding citation problems in both directions") {
+        CHECK(problems("A [1]. B [2].", 2).empty());
+        CHECK(problems("A [1][2] and [1, 2].", 2).empty());
+        CHECK(problems("A [1]. B [3]. C [3]. D [0].", 2) ==
+              Texts{"[3] cites no source", "[0] cites no source", "source [2] is never cited"});
+        CHECK(problems("No markers at all.", 3) == Texts{"source [1] is never cited",
+                                                         "source [2] is never cited",
+                                                         "source [3] is never cited"});
+    }
+
+    TEST_CASE("grounding citation problems ignore links and source lists") {
+        const std::string body =
+            "See [1](https://example.com/1) and [the post](https://x.com/[2]).\n"
+            "Cited once [1].\n\n"
+            "## Sources\n"
+            "[1] First source\n"
+            "- [2] Second source\n"
+            "[3]: https://example.com/3\n";
+        CHECK(problems(body, 3) == Texts{"source [2] is never cited", "source [3] is never cited"});
+    }
+
+} // TEST_SUITE("draft")

@@ -1,1 +1,149 @@
 // SPDX-License-Identifier: MIT
+#include "trend/cli/render.hpp"
+
+#include "trend/util/text.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace trend::cli {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_value(Writer& w, const store::Value& v) {
+    std::visit(
+        [&](const auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>)
+                w.Null();
+            else if constexpr (std::is_same_v<T, std::int64_t>)
+                w.Int64(x);
+            else if constexpr (std::is_same_v<T, double>)
+                w.Double(x);
+            else
+                w.String(x.data(), static_cast<rapidjson::SizeType>(x.size()));
+        },
+        v);
+}
+
+void write_row(Writer& w, const store::Rows& rows, const std::vector<store::Value>& row) {
+    w.StartObject();
+    for (std::size_t c = 0; c < rows.columns.size(); ++c) {
+        w.Key(rows.columns[c].c_str());
+        write_value(w, row[c]);
+    }
+    w.EndObject();
+}
+
+} // namespace
+
+std::string cell_text(const store::Value& v) {
+    return std::visit(
+        [](const auto& x) -> std::string {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>)
+                return "-";
+            else if constexpr (std::is_same_v<T, std::int64_t>)
+                return std::to_string(x);
+            else if constexpr (std::is_same_v<T, double>)
+                return fmt::format("{:.6g}", x);
+            else
+                return text::collapse_whitespace(x);
+        },
+        v);
+}
+
+void print_table(std::FILE* out, const store::Rows& rows, const std::vector<std::string>& columns) {
+    std::vector<std::size_t> idx;
+    for (const std::string& name : columns) {
+        auto it = std::find(rows.columns.begin(), rows.columns.end(), name);
+        if (it != rows.columns.end())
+            idx.push_back(static_cast<std::size_t>(it - rows.columns.begin()));
+    }
+    if (columns.empty())
+        for (std::size_t i = 0; i < rows.columns.size(); ++i)
+            idx.push_back(i);
+
+    std::vector<std::vector<std::string>> cells;
+    std::vector<std::size_t> width(idx.size());
+    std::vector<std::string> header;
+    for (std::size_t c = 0; c < idx.size(); ++c) {
+        header.push_back(text::ascii_lower(rows.columns[idx[c]]));
+        width[c] = header.back().size();
+    }
+    for (const auto& row : rows.rows) {
+        std::vector<std::string> line;
+        for (std::size_t c = 0; c < idx.size(); ++c) {
+            std::string t = cell_text(row[idx[c]]);
+            if (text::utf8_length(t) > 60)
+                t = std::string(text::utf8_prefix(t, 57)) + "...";
+            width[c] = std::max(width[c], text::utf8_length(t));
+            line.push_back(std::move(t));
+        }
+        cells.push_back(std::move(line));
+    }
+    auto print_line = [&](const std::vector<std::string>& line) {
+        std::string s;
+        for (std::size_t c = 0; c < line.size(); ++c) {
+            s += line[c];
+            if (c + 1 < line.size())
+                s += std::string(width[c] - text::utf8_length(line[c]) + 2, ' ');
+        }
+        std::fprintf(out, "%s\n", s.c_str());
+    };
+    print_line(header);
+    for (const auto& line : cells)
+        print_line(line);
+}
+
+std::string rows_json(const store::Rows& rows) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartArray();
+    for (const auto& row : rows.rows)
+        write_row(w, rows, row);
+    w.EndArray();
+    return buf.GetString();
+}
+
+std::string row_json(const store::Rows& rows) {
+    if (rows.rows.empty())
+        return "null";
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    write_row(w, rows, rows.rows.front());
+    return buf.GetString();
+}
+
+std::string sparkline(const std::vector<std::optional<std::int64_t>>& values) {
+    static constexpr std::array<std::string_view, 8> k_bars{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    double lo = 0, hi = 0;
+    bool any = false;
+    for (const auto& v : values)
+        if (v && *v > 0) {
+            const double l = std::log10(static_cast<double>(*v));
+            lo = any ? std::min(lo, l) : l;
+            hi = any ? std::max(hi, l) : l;
+            any = true;
+        }
+    std::string out;
+    for (const auto& v : values) {
+        if (!v || *v <= 0) {
+            out += ' ';
+            continue;
+        }
+        const double l = std::log10(static_cast<double>(*v));
+        const double f = hi > lo ? (l - lo) / (hi - lo) : 1.0;
+        out += k_bars[static_cast<std::size_t>(std::lround(f * 7))];
+    }
+    return out;
+}
+
+} // namespace trend::cli

@@ -1,1 +1,417 @@
 // SPDX-License-Identifier: MIT
+#include "trend/cli/trendctl.hpp"
+
+#include "trend/cli/render.hpp"
+#include "trend/config/config.hpp"
+#include "trend/daemon/backtest.hpp"
+#include "trend/daemon/draft_worker.hpp"
+#include "trend/log/log.hpp"
+#include "trend/store/database.hpp"
+#include "trend/store/queries.hpp"
+#include "trend/store/store.hpp"
+#include "trend/util/text.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace trend::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/** A command failed for a reason the user can act on; printed as "trendctl: <what>". */
+struct CommandError : std::runtime_error {
+    int code;
+    CommandError(const std::string& what, int c = k_exit_failed)
+        : std::runtime_error(what), code(c) {}
+};
+
+struct Globals {
+    std::string config_path;
+    std::string db_path;
+    bool json = false;
+    config::Config config;
+
+    fs::path database() const { return db_path.empty() ? config.daemon.database : fs::path(db_path); }
+
+    SQLite::Database open_ro() const {
+        return store::open_database(database(), store::Access::read_only);
+    }
+
+    void load() {
+        fs::path path = config_path;
+        if (path.empty()) {
+            path = config::default_path();
+            if (!fs::exists(path)) {
+                config = config::defaults();
+                return;
+            }
+        }
+        config::LoadResult r = config::load(path);
+        if (!r.config) {
+            for (const auto& e : r.errors)
+                std::fprintf(stderr, "%s\n", e.str().c_str());
+            throw CommandError("the configuration has errors", k_exit_usage);
+        }
+        config = std::move(*r.config);
+    }
+};
+
+std::int64_t as_int(const store::Value& v) {
+    const auto* i = std::get_if<std::int64_t>(&v);
+    return i != nullptr ? *i : 0;
+}
+
+std::string as_text(const store::Value& v) { return cell_text(v); }
+
+const store::Value& column(const store::Rows& rows, std::size_t row, std::string_view name) {
+    for (std::size_t c = 0; c < rows.columns.size(); ++c)
+        if (rows.columns[c] == name)
+            return rows.rows.at(row).at(c);
+    throw std::logic_error(fmt::format("no column {}", name));
+}
+
+/** "24h" -> ISO time 24h ago; "all" -> the epoch. */
+std::string since_iso(const std::string& since) {
+    if (since == "all")
+        return "0000";
+    const auto d = parse_duration(since);
+    if (!d)
+        throw CommandError(fmt::format("--since \"{}\" is not a duration (24h, 7d, all)", since),
+                           k_exit_usage);
+    return format_iso(SystemClock{}.now() - *d);
+}
+
+/** Whether something answers on the control socket (the daemon runs). */
+bool daemon_answers(const fs::path& socket_path) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const std::string p = socket_path.string();
+    if (p.size() >= sizeof addr.sun_path) {
+        ::close(fd);
+        return false;
+    }
+    std::copy(p.begin(), p.end(), addr.sun_path);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+int cmd_status(Globals& g) {
+    const fs::path socket = g.config.daemon.control_socket;
+    const bool running = daemon_answers(socket);
+    SQLite::Database db = g.open_ro();
+    const store::Rows totals = store::totals(db);
+    const store::Rows feeds = store::feed_health(db);
+    const store::Rows newest = store::newest_observations(db, 5);
+    bool degraded = as_int(column(totals, 0, "drafts_failed")) > 0;
+    for (std::size_t i = 0; i < feeds.rows.size(); ++i)
+        degraded = degraded || (as_int(column(feeds, i, "enabled")) != 0 &&
+                                as_int(column(feeds, i, "failures_in_row")) > 0);
+    const std::string health = !running ? "not_running" : degraded ? "degraded" : "ok";
+    const auto bytes = fs::exists(g.database()) ? fs::file_size(g.database()) : 0;
+    const int schema = db.execAndGet("PRAGMA user_version").getInt();
+
+    if (g.json) {
+        std::printf("{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s},"
+                    "\"database\":{\"path\":%s,\"bytes\":%ju,\"schema_version\":%d},"
+                    "\"totals\":%s,\"feeds\":%s,\"newest_observations\":%s}\n",
+                    health.c_str(), running ? "true" : "false",
+                    rows_json({{"s"}, {{socket.string()}}}).substr(6).c_str(),
+                    rows_json({{"s"}, {{g.database().string()}}}).substr(6).c_str(),
+                    static_cast<std::uintmax_t>(bytes), schema, row_json(totals).c_str(),
+                    rows_json(feeds).c_str(), rows_json(newest).c_str());
+    } else {
+        std::printf("trendd: %s\n", running ? (degraded ? "running, degraded" : "running")
+                                            : fmt::format("not running (nothing answers on {})",
+                                                          socket.string()).c_str());
+        std::printf("database: %s (%.1f MiB, schema %d)\n", g.database().c_str(),
+                    static_cast<double>(bytes) / (1024.0 * 1024.0), schema);
+        std::printf("observations: %s of %s terms, %s articles; newest %s\n",
+                    as_text(column(totals, 0, "observations")).c_str(),
+                    as_text(column(totals, 0, "terms")).c_str(),
+                    as_text(column(totals, 0, "articles")).c_str(),
+                    as_text(column(totals, 0, "last_observation_at")).c_str());
+        std::printf("spikes: %s (%s open, %s in the last 24h); last: %s at %s\n",
+                    as_text(column(totals, 0, "spikes")).c_str(),
+                    as_text(column(totals, 0, "open_spikes")).c_str(),
+                    as_text(column(totals, 0, "spikes_24h")).c_str(),
+                    as_text(column(totals, 0, "last_spike_term")).c_str(),
+                    as_text(column(totals, 0, "last_spike_at")).c_str());
+        std::printf("drafts: %s written, %s pending, %s failed\n\n",
+                    as_text(column(totals, 0, "drafts_written")).c_str(),
+                    as_text(column(totals, 0, "drafts_pending")).c_str(),
+                    as_text(column(totals, 0, "drafts_failed")).c_str());
+        print_table(stdout, feeds, {"feed", "geo", "last_poll_at", "last_outcome", "last_items",
+                                    "failures_in_row", "last_error"});
+        if (!newest.rows.empty()) {
+            std::printf("\nnewest observations:\n");
+            print_table(stdout, newest, {"observed_at", "feed", "term", "traffic_label"});
+        }
+    }
+    return running ? (degraded ? k_exit_failed : k_exit_ok) : k_exit_not_running;
+}
+
+int print_rows(const Globals& g, const store::Rows& rows, const std::vector<std::string>& columns) {
+    if (g.json)
+        std::printf("%s\n", rows_json(rows).c_str());
+    else if (rows.rows.empty())
+        std::printf("(none)\n");
+    else
+        print_table(stdout, rows, columns);
+    return k_exit_ok;
+}
+
+int cmd_show(Globals& g, const std::string& what) {
+    SQLite::Database db = g.open_ro();
+    const store::Rows rows = store::draft_document(db, what);
+    if (rows.rows.empty())
+        throw CommandError(fmt::format("no draft with id or slug \"{}\"", what));
+    if (g.json)
+        std::printf("%s\n", row_json(rows).c_str());
+    else if (std::holds_alternative<std::nullptr_t>(column(rows, 0, "markdown")))
+        throw CommandError(fmt::format("draft {} is {} and has no text yet", what,
+                                       as_text(column(rows, 0, "status"))));
+    else
+        std::fputs(std::get<std::string>(column(rows, 0, "markdown")).c_str(), stdout);
+    return k_exit_ok;
+}
+
+int cmd_history(Globals& g, const std::string& term, const std::string& geo) {
+    SQLite::Database db = g.open_ro();
+    const std::string norm = text::normalize_term(text::repair_utf8(term));
+    const store::Rows rows = store::history(db, norm, geo);
+    if (g.json)
+        return print_rows(g, rows, {});
+    if (rows.rows.empty())
+        throw CommandError(fmt::format("no observations of \"{}\"{}", term,
+                                       geo.empty() ? "" : " in " + geo));
+    std::vector<std::optional<std::int64_t>> values;
+    for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+        const auto& v = column(rows, i, "traffic");
+        values.push_back(std::holds_alternative<std::int64_t>(v)
+                             ? std::optional<std::int64_t>(std::get<std::int64_t>(v))
+                             : std::nullopt);
+    }
+    std::printf("%s: %s  %s -> %s over %zu observations\n\n", term.c_str(),
+                sparkline(values).c_str(), as_text(column(rows, 0, "traffic_label")).c_str(),
+                as_text(column(rows, rows.rows.size() - 1, "traffic_label")).c_str(),
+                rows.rows.size());
+    print_table(stdout, rows, {"observed_at", "feed", "geo", "traffic_label", "rank"});
+    return k_exit_ok;
+}
+
+int cmd_draft(Globals& g, const std::string& term) {
+    store::Store st(g.database());
+    SystemClock clock;
+    const std::string norm = text::normalize_term(text::repair_utf8(term));
+    const auto id = st.request_draft(norm, clock.now());
+    if (!id)
+        throw CommandError(fmt::format("no observation of \"{}\" in {}", term, g.database().string()));
+    daemon::DraftWorker worker(st, g.config, clock);
+    const auto ok = worker.run_one(*id);
+    const store::Rows rows = store::draft_document(st.db(), std::to_string(*id));
+    if (g.json)
+        std::printf("%s\n", row_json(rows).c_str());
+    else
+        std::printf("draft %lld: %s %s\n", static_cast<long long>(*id),
+                    as_text(column(rows, 0, "status")).c_str(),
+                    as_text(column(rows, 0, "path")).c_str());
+    return ok.value_or(false) ? k_exit_ok : k_exit_failed;
+}
+
+struct BacktestArgs {
+    std::string snapshots, observations, db, drafts;
+};
+
+int cmd_backtest(Globals& g, const BacktestArgs& a) {
+    if (g.config.rules.empty())
+        throw CommandError("the configuration has no [[rule]] to backtest", k_exit_usage);
+    daemon::BacktestOptions o;
+    o.snapshots = a.snapshots;
+    o.observations = a.observations;
+    o.drafts_dir = a.drafts;
+    fs::path temp_dir;
+    if (a.db.empty()) {
+        std::string tmpl = (fs::temp_directory_path() / "trendctl-backtest-XXXXXX").string();
+        if (::mkdtemp(tmpl.data()) == nullptr)
+            throw CommandError("cannot create a temporary directory");
+        temp_dir = tmpl;
+        o.database = temp_dir / "backtest.db";
+    } else {
+        o.database = a.db;
+        if (fs::exists(o.database) && fs::equivalent(o.database, g.config.daemon.database))
+            throw CommandError("--db must not be the live database", k_exit_usage);
+    }
+    struct Cleanup {
+        fs::path dir;
+        ~Cleanup() {
+            std::error_code ec;
+            if (!dir.empty())
+                fs::remove_all(dir, ec);
+        }
+    } cleanup{temp_dir};
+
+    const daemon::BacktestResult r = daemon::run_backtest(g.config, o);
+    std::map<std::string, int> per_rule;
+    for (std::size_t i = 0; i < r.spikes.rows.size(); ++i)
+        ++per_rule[as_text(column(r.spikes, i, "rule"))];
+    if (g.json) {
+        std::string rules = "{";
+        for (const auto& [rule, n] : per_rule)
+            rules += fmt::format("{}{}:{}", rules.size() > 1 ? "," : "",
+                                 rows_json({{"s"}, {{rule}}}).substr(6, rule.size() + 2), n);
+        rules += "}";
+        std::printf("{\"snapshots\":%d,\"observations\":%lld,\"seconds\":%.3f,"
+                    "\"drafts_written\":%d,\"drafts_failed\":%d,\"spikes_per_rule\":%s,"
+                    "\"spikes\":%s}\n",
+                    r.snapshots, r.observations, r.seconds, r.drafts_written, r.drafts_failed,
+                    rules.c_str(), rows_json(r.spikes).c_str());
+        return k_exit_ok;
+    }
+    if (!r.spikes.rows.empty())
+        print_table(stdout, r.spikes, {"detected_at", "rule", "term", "geo", "traffic_label",
+                                       "reason", "draft_slug"});
+    std::printf("\nreplayed %d snapshots (%lld observations) in %.2f s: %zu spikes", r.snapshots,
+                r.observations, r.seconds, r.spikes.rows.size());
+    for (const auto& [rule, n] : per_rule)
+        std::printf(", %s %d", rule.c_str(), n);
+    std::printf("\n");
+    if (!a.drafts.empty())
+        std::printf("drafts: %d written to %s, %d failed\n", r.drafts_written, a.drafts.c_str(),
+                    r.drafts_failed);
+    if (!a.db.empty())
+        std::printf("database kept: %s\n", a.db.c_str());
+    return k_exit_ok;
+}
+
+int cmd_export(Globals& g, const std::string& out_path) {
+    SQLite::Database db = g.open_ro();
+    const store::Rows rows = store::export_observations(db);
+    const bool gz = out_path.size() > 3 && out_path.ends_with(".gz");
+    gzFile out = gzopen(out_path.c_str(), gz ? "wb9" : "wbT");
+    if (out == nullptr)
+        throw CommandError(fmt::format("cannot write {}", out_path));
+    for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+        store::Rows one{rows.columns, {rows.rows[i]}};
+        const std::string line = row_json(one) + "\n";
+        gzwrite(out, line.data(), static_cast<unsigned>(line.size()));
+    }
+    if (gzclose(out) != Z_OK)
+        throw CommandError(fmt::format("cannot finish writing {}", out_path));
+    if (!g.json)
+        std::printf("%zu observations written to %s\n", rows.rows.size(), out_path.c_str());
+    return k_exit_ok;
+}
+
+} // namespace
+
+int trendctl_main(int argc, char** argv) {
+    log::set_level(log::Level::warning);
+    CLI::App app{"trendctl: status, spikes, drafts and history of trendd", "trendctl"};
+    app.require_subcommand(1);
+    Globals g;
+    app.add_option("-c,--config", g.config_path, "configuration file (default "
+                                                 "/etc/trendd/trendd.toml)");
+    app.add_option("--db", g.db_path, "database file (default: the configuration's)");
+    app.add_flag("--json", g.json, "print JSON (shapes in docs/cli.md)");
+    app.set_version_flag("--version", "trendctl " TRENDD_VERSION);
+
+    std::function<int()> run;
+    app.add_subcommand("status", "daemon, feeds, spikes and drafts at a glance (exit 0 ok, 1 "
+                                 "degraded, 3 not running)")
+        ->callback([&] { run = [&] { return cmd_status(g); }; });
+    app.add_subcommand("feeds", "the feeds and their health")->callback([&] {
+        run = [&] {
+            auto db = g.open_ro();
+            return print_rows(g, store::feed_health(db),
+                              {"feed", "type", "geo", "enabled", "last_poll_at", "last_outcome",
+                               "last_items", "failures_in_row", "polls_24h", "failures_24h"});
+        };
+    });
+    auto* spikes = app.add_subcommand("spikes", "spikes detected, newest first");
+    std::string since = "24h", term;
+    spikes->add_option("--since", since, "how far back: 24h, 7d, all (default 24h)");
+    spikes->add_option("--term", term, "only this term");
+    spikes->callback([&] {
+        run = [&] {
+            auto db = g.open_ro();
+            return print_rows(g, store::spikes(db, since_iso(since),
+                                               term.empty() ? "" : text::normalize_term(term)),
+                              {"id", "detected_at", "rule", "term", "geo", "traffic_label",
+                               "status", "draft_status", "draft_slug"});
+        };
+    });
+    auto* drafts = app.add_subcommand("drafts", "drafts and their status, newest first");
+    std::string status;
+    drafts->add_option("--status", status, "queued, drafting, draft, needs_review or failed");
+    drafts->callback([&] {
+        run = [&] {
+            auto db = g.open_ro();
+            return print_rows(g, store::drafts(db, status),
+                              {"id", "status", "created_at", "term", "geo", "slug", "word_count",
+                               "unverified", "last_error"});
+        };
+    });
+    auto* show = app.add_subcommand("show", "print a draft's Markdown");
+    std::string what;
+    show->add_option("draft", what, "draft id or slug")->required();
+    show->callback([&] { run = [&] { return cmd_show(g, what); }; });
+    auto* history = app.add_subcommand("history", "a term's traffic over time");
+    std::string geo;
+    history->add_option("term", term, "the term")->required();
+    history->add_option("--geo", geo, "only this geo");
+    history->callback([&] { run = [&] { return cmd_history(g, term, geo); }; });
+    auto* draft = app.add_subcommand("draft", "draft an explainer now for a term we hold");
+    draft->add_option("term", term, "the term")->required();
+    draft->callback([&] { run = [&] { return cmd_draft(g, term); }; });
+    auto* backtest = app.add_subcommand("backtest", "replay recorded history through the rules");
+    BacktestArgs bt;
+    backtest->add_option("--snapshots", bt.snapshots, "directory of saved feed documents");
+    backtest->add_option("--observations", bt.observations, "JSON Lines of observations (.gz ok)");
+    backtest->add_option("--db", bt.db, "keep the replay database in this file");
+    backtest->add_option("--drafts", bt.drafts, "also draft the spikes into this directory");
+    backtest->callback([&] { run = [&] { return cmd_backtest(g, bt); }; });
+    auto* exp = app.add_subcommand("export", "write observations as JSON Lines");
+    std::string out;
+    exp->add_option("--observations", out, "output file (.gz compresses)")->required();
+    exp->callback([&] { run = [&] { return cmd_export(g, out); }; });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? k_exit_ok : k_exit_usage;
+    }
+    try {
+        g.load();
+        return run();
+    } catch (const CommandError& e) {
+        std::fprintf(stderr, "trendctl: %s\n", e.what());
+        return e.code;
+    } catch (const store::DatabaseError& e) {
+        std::fprintf(stderr, "trendctl: %s\n", e.what());
+        return k_exit_failed;
+    } catch (const daemon::BacktestError& e) {
+        std::fprintf(stderr, "trendctl: backtest: %s\n", e.what());
+        return k_exit_failed;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "trendctl: %s\n", e.what());
+        return k_exit_failed;
+    }
+}
+
+} // namespace trend::cli

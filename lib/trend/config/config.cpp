@@ -1,1 +1,525 @@
 // SPDX-License-Identifier: MIT
+#include "trend/config/config.hpp"
+
+#include "trend/feed/parser.hpp"
+#include "trend/feed/traffic.hpp"
+#include "trend/util/text.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace trend::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using CurlUrlPtr = std::unique_ptr<CURLU, decltype(&curl_url_cleanup)>;
+
+/** The parts of a URL that validation needs, read by libcurl's own parser. */
+struct UrlParts {
+    std::string scheme;
+    std::string host;
+    std::string query;
+};
+
+std::optional<UrlParts> split_url(const std::string& url) {
+    CurlUrlPtr h{curl_url(), &curl_url_cleanup};
+    if (!h || curl_url_set(h.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+        return std::nullopt;
+    auto get = [&](CURLUPart part) {
+        char* p = nullptr;
+        std::string out;
+        if (curl_url_get(h.get(), part, &p, 0) == CURLUE_OK && p != nullptr)
+            out = p;
+        curl_free(p);
+        return out;
+    };
+    return UrlParts{text::ascii_lower(get(CURLUPART_SCHEME)), text::ascii_lower(get(CURLUPART_HOST)),
+                    get(CURLUPART_QUERY)};
+}
+
+std::string geo_from_query(const std::string& query) {
+    std::istringstream in(query);
+    std::string pair;
+    while (std::getline(in, pair, '&'))
+        if (pair.rfind("geo=", 0) == 0) {
+            std::string geo = pair.substr(4);
+            std::transform(geo.begin(), geo.end(), geo.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            return geo;
+        }
+    return {};
+}
+
+bool valid_name(std::string_view s) {
+    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+    });
+}
+
+fs::path env_dir(const char* name, const fs::path& fallback) {
+    // systemd may list several directories separated by ':'; the first is ours.
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0') {
+        std::string s = v;
+        return fs::path(s.substr(0, s.find(':')));
+    }
+    return fallback;
+}
+
+/** Walks the TOML document, converts values and collects every problem with its line. */
+class Reader {
+    std::string m_file;
+    fs::path m_base; ///< relative paths are relative to the config file
+    LoadResult& m_out;
+
+public:
+    Reader(const fs::path& file, LoadResult& out)
+        : m_file(file.string()), m_base(file.parent_path()), m_out(out) {}
+
+    void error(const toml::node* n, std::string message) {
+        m_out.errors.push_back({m_file, line_of(n), std::move(message)});
+    }
+    void error_at(int line, std::string message) {
+        m_out.errors.push_back({m_file, line, std::move(message)});
+    }
+
+    static int line_of(const toml::node* n) {
+        return n != nullptr ? static_cast<int>(n->source().begin.line) : 0;
+    }
+
+    /** Reports keys of `t` that are not in `known`. */
+    void check_keys(const toml::table& t, std::string_view where,
+                    std::initializer_list<std::string_view> known) {
+        for (auto&& [key, node] : t) {
+            if (std::find(known.begin(), known.end(), key.str()) == known.end())
+                error(&node, fmt::format("unknown key '{}' in {}", key.str(), where));
+        }
+    }
+
+    void read_string(const toml::table& t, std::string_view key, std::string& out) {
+        if (const toml::node* n = t.get(key)) {
+            if (auto v = n->value<std::string>())
+                out = *v;
+            else
+                error(n, fmt::format("'{}' must be a string", key));
+        }
+    }
+
+    void read_bool(const toml::table& t, std::string_view key, bool& out) {
+        if (const toml::node* n = t.get(key)) {
+            if (auto v = n->value<bool>())
+                out = *v;
+            else
+                error(n, fmt::format("'{}' must be true or false", key));
+        }
+    }
+
+    template <typename Int>
+    void read_int(const toml::table& t, std::string_view key, Int& out, std::int64_t min,
+                  std::int64_t max) {
+        const toml::node* n = t.get(key);
+        if (n == nullptr)
+            return;
+        auto v = n->is_integer() ? n->value<std::int64_t>() : std::nullopt;
+        if (!v)
+            error(n, fmt::format("'{}' must be an integer", key));
+        else if (*v < min || *v > max)
+            error(n, fmt::format("'{}' must be between {} and {}, not {}", key, min, max, *v));
+        else
+            out = static_cast<Int>(*v);
+    }
+
+    void read_double(const toml::table& t, std::string_view key, double& out, double min,
+                     double max) {
+        const toml::node* n = t.get(key);
+        if (n == nullptr)
+            return;
+        auto v = (n->is_number()) ? n->value<double>() : std::nullopt;
+        if (!v)
+            error(n, fmt::format("'{}' must be a number", key));
+        else if (*v < min || *v > max)
+            error(n, fmt::format("'{}' must be between {} and {}, not {}", key, min, max, *v));
+        else
+            out = *v;
+    }
+
+    /** Durations are strings ("10m", "1h30m") or integer seconds. */
+    void read_duration(const toml::table& t, std::string_view key, Seconds& out) {
+        const toml::node* n = t.get(key);
+        if (n == nullptr)
+            return;
+        if (auto i = n->is_integer() ? n->value<std::int64_t>() : std::nullopt) {
+            if (*i < 0)
+                error(n, fmt::format("'{}' must not be negative", key));
+            else
+                out = Seconds{*i};
+        } else if (auto s = n->value<std::string>()) {
+            if (auto d = parse_duration(*s))
+                out = *d;
+            else
+                error(n, fmt::format("'{}' = \"{}\" is not a duration (use 30s, 10m, 6h, 1d)", key,
+                                     *s));
+        } else {
+            error(n, fmt::format("'{}' must be a duration string such as \"10m\"", key));
+        }
+    }
+
+    void read_path(const toml::table& t, std::string_view key, fs::path& out) {
+        std::string s;
+        read_string(t, key, s);
+        if (!s.empty())
+            out = fs::path(s).is_absolute() ? fs::path(s) : m_base / s;
+    }
+
+    void read_strings(const toml::table& t, std::string_view key, std::vector<std::string>& out) {
+        const toml::node* n = t.get(key);
+        if (n == nullptr)
+            return;
+        if (auto s = n->value<std::string>()) {
+            out.push_back(*s);
+            return;
+        }
+        const toml::array* arr = n->as_array();
+        if (arr == nullptr) {
+            error(n, fmt::format("'{}' must be a string or an array of strings", key));
+            return;
+        }
+        for (const toml::node& e : *arr) {
+            if (auto s = e.value<std::string>())
+                out.push_back(*s);
+            else
+                error(&e, fmt::format("'{}' must hold only strings", key));
+        }
+    }
+
+    void daemon(const toml::table& t, DaemonConfig& d) {
+        check_keys(t, "[daemon]",
+                   {"database", "drafts_dir", "control_socket", "log_level", "fetch_timeout",
+                    "connect_timeout", "max_feed_bytes", "max_concurrent_fetches",
+                    "max_fetches_per_host", "backoff_max", "user_agent"});
+        read_path(t, "database", d.database);
+        read_path(t, "drafts_dir", d.drafts_dir);
+        read_path(t, "control_socket", d.control_socket);
+        if (const toml::node* n = t.get("log_level")) {
+            auto s = n->value<std::string>();
+            if (!s || !log::parse_level(*s, d.log_level))
+                error(n, "'log_level' must be one of error, warning, notice, info, debug");
+        }
+        read_duration(t, "fetch_timeout", d.fetch_timeout);
+        read_duration(t, "connect_timeout", d.connect_timeout);
+        read_duration(t, "backoff_max", d.backoff_max);
+        read_int(t, "max_feed_bytes", d.max_feed_bytes, 1024, std::int64_t{1} << 30);
+        read_int(t, "max_concurrent_fetches", d.max_concurrent_fetches, 1, 1024);
+        read_int(t, "max_fetches_per_host", d.max_fetches_per_host, 1, 64);
+        read_string(t, "user_agent", d.user_agent);
+        if (d.fetch_timeout.count() < 1)
+            error(t.get("fetch_timeout"), "'fetch_timeout' must be at least 1s");
+        if (d.connect_timeout.count() < 1)
+            error(t.get("connect_timeout"), "'connect_timeout' must be at least 1s");
+    }
+
+    void feed(const toml::table& t, FeedConfig& f) {
+        f.line = line_of(&t);
+        check_keys(t, "[[feed]]", {"name", "type", "url", "geo", "interval", "enabled"});
+        read_string(t, "name", f.name);
+        read_string(t, "type", f.type);
+        read_string(t, "url", f.url);
+        read_string(t, "geo", f.geo);
+        read_duration(t, "interval", f.interval);
+        read_bool(t, "enabled", f.enabled);
+        if (f.name.empty())
+            error_at(f.line, "[[feed]] needs a 'name'");
+        else if (!valid_name(f.name))
+            error(t.get("name"), fmt::format("feed name \"{}\" may only hold letters, digits, "
+                                             "'-', '_' and '.' (at most 64)",
+                                             f.name));
+        if (f.type.empty())
+            error_at(f.line, fmt::format("feed \"{}\" needs a 'type'", f.name));
+        else if (feed::parser_for(f.type) == nullptr)
+            error(t.get("type"), fmt::format("feed \"{}\": unknown type \"{}\" (known: {})", f.name,
+                                             f.type, fmt::join(feed::known_feed_types(), ", ")));
+        check_url(t, f);
+    }
+
+    void check_url(const toml::table& t, FeedConfig& f) {
+        if (f.url.empty()) {
+            error_at(f.line, fmt::format("feed \"{}\" needs a 'url'", f.name));
+            return;
+        }
+        auto parts = split_url(f.url);
+        if (!parts || (parts->scheme != "http" && parts->scheme != "https" &&
+                       parts->scheme != "file")) {
+            error(t.get("url"), fmt::format("feed \"{}\": \"{}\" is not an http, https or file URL",
+                                            f.name, f.url));
+            return;
+        }
+        if (parts->scheme != "file" && parts->host.empty())
+            error(t.get("url"), fmt::format("feed \"{}\": URL \"{}\" has no host", f.name, f.url));
+        if (f.geo.empty())
+            f.geo = geo_from_query(parts->query);
+        if (f.interval < Seconds{60} && !is_local_url(f.url))
+            error(t.get("interval"),
+                  fmt::format("feed \"{}\": interval {} is under the 1m minimum for remote URLs",
+                              f.name, format_duration(f.interval)));
+        if (f.interval < Seconds{1})
+            error(t.get("interval"), fmt::format("feed \"{}\": interval must be at least 1s", f.name));
+    }
+
+    void rule(const toml::table& t, RuleConfig& r) {
+        r.line = line_of(&t);
+        check_keys(t, "[[rule]]",
+                   {"name", "match", "geo", "min_traffic", "growth", "window", "cooldown",
+                    "resolve_after", "action"});
+        read_string(t, "name", r.name);
+        if (r.name.empty())
+            error_at(r.line, "[[rule]] needs a 'name'");
+        else if (!valid_name(r.name))
+            error(t.get("name"), fmt::format("rule name \"{}\" may only hold letters, digits, "
+                                             "'-', '_' and '.' (at most 64)",
+                                             r.name));
+        read_strings(t, "match", r.match);
+        for (std::string& m : r.match) {
+            if (m.rfind("re:", 0) == 0) {
+                try {
+                    std::regex probe(m.substr(3), std::regex::ECMAScript | std::regex::icase);
+                } catch (const std::regex_error& e) {
+                    error(t.get("match"), fmt::format("rule \"{}\": bad regular expression \"{}\": {}",
+                                                      r.name, m.substr(3), e.what()));
+                }
+            } else {
+                m = text::normalize_term(text::repair_utf8(m));
+            }
+        }
+        read_strings(t, "geo", r.geo);
+        if (const toml::node* n = t.get("min_traffic")) {
+            std::optional<std::int64_t> v;
+            if (n->is_integer())
+                v = n->value<std::int64_t>();
+            else if (auto s = n->value<std::string>())
+                v = feed::parse_traffic(*s);
+            if (!v || *v < 0)
+                error(n, "'min_traffic' must be a non-negative integer or a label like \"20K+\"");
+            else
+                r.min_traffic = *v;
+        }
+        if (t.get("growth") != nullptr) {
+            double g = 0;
+            read_double(t, "growth", g, 1.0, 1e6);
+            r.growth = g;
+        }
+        read_duration(t, "window", r.window);
+        read_duration(t, "cooldown", r.cooldown);
+        read_duration(t, "resolve_after", r.resolve_after);
+        if (const toml::node* n = t.get("action")) {
+            auto s = n->value<std::string>();
+            if (s && *s == "draft")
+                r.action = Action::draft;
+            else if (s && *s == "record")
+                r.action = Action::record;
+            else
+                error(n, "'action' must be \"draft\" or \"record\"");
+        }
+        if (!r.growth && t.get("min_traffic") == nullptr)
+            error_at(r.line, fmt::format("rule \"{}\" needs 'min_traffic' or 'growth'", r.name));
+    }
+
+    void drafter(const toml::table& t, DrafterConfig& d) {
+        check_keys(t, "[drafter]", {"kind", "openai"});
+        read_string(t, "kind", d.kind);
+        if (d.kind != "builtin" && d.kind != "openai")
+            error(t.get("kind"), fmt::format("[drafter] kind must be \"builtin\" or \"openai\", "
+                                             "not \"{}\"",
+                                             d.kind));
+        const toml::node* on = t.get("openai");
+        if (on != nullptr && !on->is_table()) {
+            error(on, "[drafter.openai] must be a table");
+            return;
+        }
+        if (on != nullptr)
+            openai(*on->as_table(), d.openai);
+        if (d.kind == "openai" && (d.openai.base_url.empty() || d.openai.model.empty()))
+            error(t.get("kind"), "[drafter] kind = \"openai\" needs [drafter.openai] base_url and "
+                                 "model");
+    }
+
+    void openai(const toml::table& t, OpenAIConfig& o) {
+        check_keys(t, "[drafter.openai]",
+                   {"base_url", "model", "temperature", "max_tokens", "timeout",
+                    "price_input_per_mtok", "price_output_per_mtok", "max_usd_per_day",
+                    "fallback", "api_key_env", "max_attempts", "api_key"});
+        if (const toml::node* k = t.get("api_key"))
+            error(k, "the API key never goes in the config file: use LoadCredential "
+                     "(openai-api-key) or 'api_key_env'");
+        read_string(t, "base_url", o.base_url);
+        read_string(t, "model", o.model);
+        read_double(t, "temperature", o.temperature, 0.0, 2.0);
+        read_int(t, "max_tokens", o.max_tokens, 64, 200000);
+        read_duration(t, "timeout", o.timeout);
+        read_double(t, "price_input_per_mtok", o.price_input_per_mtok, 0.0, 1e6);
+        read_double(t, "price_output_per_mtok", o.price_output_per_mtok, 0.0, 1e6);
+        read_double(t, "max_usd_per_day", o.max_usd_per_day, 0.0, 1e9);
+        read_int(t, "max_attempts", o.max_attempts, 1, 20);
+        read_string(t, "api_key_env", o.api_key_env);
+        if (const toml::node* n = t.get("fallback")) {
+            auto s = n->value<std::string>();
+            if (s && *s == "builtin")
+                o.fallback = Fallback::builtin;
+            else if (s && *s == "fail")
+                o.fallback = Fallback::fail;
+            else
+                error(n, "'fallback' must be \"builtin\" or \"fail\"");
+        }
+        if (!o.base_url.empty()) {
+            auto parts = split_url(o.base_url);
+            if (!parts || (parts->scheme != "http" && parts->scheme != "https"))
+                error(t.get("base_url"), fmt::format("\"{}\" is not an http or https URL",
+                                                     o.base_url));
+        }
+    }
+
+    void notify(const toml::table& t, NotifyConfig& n) {
+        check_keys(t, "[notify]", {"webhook_url", "secret_env", "secret"});
+        if (const toml::node* s = t.get("secret"))
+            error(s, "the webhook secret never goes in the config file: use 'secret_env'");
+        read_string(t, "webhook_url", n.webhook_url);
+        read_string(t, "secret_env", n.secret_env);
+        if (!n.webhook_url.empty()) {
+            auto parts = split_url(n.webhook_url);
+            if (!parts || (parts->scheme != "http" && parts->scheme != "https"))
+                error(t.get("webhook_url"), fmt::format("\"{}\" is not an http or https URL",
+                                                        n.webhook_url));
+        }
+    }
+
+    /** Arrays of tables ([[feed]], [[rule]]): each element through `fn`. */
+    template <typename T, typename Fn>
+    void each_table(const toml::table& root, std::string_view key, std::vector<T>& out, Fn fn) {
+        const toml::node* n = root.get(key);
+        if (n == nullptr)
+            return;
+        const toml::array* arr = n->as_array();
+        if (arr == nullptr) {
+            error(n, fmt::format("'{}' must be written [[{}]]", key, key));
+            return;
+        }
+        for (const toml::node& e : *arr) {
+            if (const toml::table* tt = e.as_table()) {
+                T item;
+                (this->*fn)(*tt, item);
+                out.push_back(std::move(item));
+            } else {
+                error(&e, fmt::format("'{}' must be written [[{}]]", key, key));
+            }
+        }
+    }
+
+    template <typename T>
+    void check_unique(const std::vector<T>& items, std::string_view what) {
+        std::set<std::string> seen;
+        for (const T& i : items)
+            if (!i.name.empty() && !seen.insert(i.name).second)
+                error_at(i.line, fmt::format("duplicate {} name \"{}\"", what, i.name));
+    }
+
+    template <typename Fn>
+    void section(const toml::table& root, std::string_view key, Fn fn) {
+        if (const toml::node* n = root.get(key)) {
+            if (const toml::table* t = n->as_table())
+                fn(*t);
+            else
+                error(n, fmt::format("[{}] must be a table", key));
+        }
+    }
+
+    void read(const toml::table& root, Config& c) {
+        check_keys(root, "the top level", {"daemon", "feed", "rule", "drafter", "notify"});
+        section(root, "daemon", [&](const toml::table& t) { daemon(t, c.daemon); });
+        each_table(root, "feed", c.feeds, &Reader::feed);
+        each_table(root, "rule", c.rules, &Reader::rule);
+        section(root, "drafter", [&](const toml::table& t) { drafter(t, c.drafter); });
+        section(root, "notify", [&](const toml::table& t) { notify(t, c.notify); });
+        check_unique(c.feeds, "feed");
+        check_unique(c.rules, "rule");
+    }
+};
+
+void fill_defaults(Config& c) {
+    DaemonConfig& d = c.daemon;
+    if (d.database.empty())
+        d.database = env_dir("STATE_DIRECTORY", "/var/lib/trendd") / "trendd.db";
+    if (d.drafts_dir.empty())
+        d.drafts_dir = d.database.parent_path() / "drafts";
+    if (d.control_socket.empty())
+        d.control_socket = env_dir("RUNTIME_DIRECTORY", "/run/trendd") / "trendd.sock";
+    if (d.user_agent.empty())
+        d.user_agent = "trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd)";
+}
+
+} // namespace
+
+std::string Diagnostic::str() const {
+    return line > 0 ? fmt::format("{}:{}: {}", file, line, message)
+                    : fmt::format("{}: {}", file, message);
+}
+
+bool is_local_url(const std::string& url) {
+    auto parts = split_url(url);
+    if (!parts)
+        return false;
+    if (parts->scheme == "file")
+        return true;
+    const std::string& h = parts->host;
+    return h == "localhost" || h.rfind("127.", 0) == 0 || h == "[::1]" || h == "::1";
+}
+
+Config defaults() {
+    Config c;
+    fill_defaults(c);
+    return c;
+}
+
+fs::path default_path() {
+    return env_dir("CONFIGURATION_DIRECTORY", "/etc/trendd") / "trendd.toml";
+}
+
+LoadResult parse(std::string_view toml_text, const fs::path& file) {
+    LoadResult out;
+    Config c;
+    c.source = file;
+    try {
+        const toml::table root = toml::parse(toml_text, file.string());
+        Reader(file, out).read(root, c);
+    } catch (const toml::parse_error& e) {
+        out.errors.push_back({file.string(), static_cast<int>(e.source().begin.line),
+                              std::string(e.description())});
+    }
+    if (out.errors.empty()) {
+        fill_defaults(c);
+        out.config = std::move(c);
+    }
+    return out;
+}
+
+LoadResult load(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        LoadResult out;
+        out.errors.push_back({file.string(), 0, "cannot read the configuration file"});
+        return out;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), fs::absolute(file));
+}
+
+} // namespace trend::config

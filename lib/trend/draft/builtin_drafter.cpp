@@ -1,1 +1,294 @@
 // SPDX-License-Identifier: MIT
+#include "trend/draft/builtin_drafter.hpp"
+
+#include "trend/detect/detector.hpp"
+#include "trend/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+namespace trend::draft {
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 24> k_places{{
+    {"AR", "Argentina"}, {"AU", "Australia"}, {"BD", "Bangladesh"}, {"BR", "Brazil"},
+    {"CA", "Canada"},    {"DE", "Germany"},   {"ES", "Spain"},      {"FR", "France"},
+    {"GB", "the UK"},    {"HK", "Hong Kong"}, {"IN", "India"},      {"IT", "Italy"},
+    {"JP", "Japan"},     {"KR", "South Korea"}, {"MX", "Mexico"},   {"NG", "Nigeria"},
+    {"NL", "the Netherlands"}, {"PH", "the Philippines"}, {"PT", "Portugal"},
+    {"SG", "Singapore"}, {"TW", "Taiwan"},    {"UA", "Ukraine"},    {"US", "the US"},
+    {"VN", "Vietnam"},
+}};
+
+std::string in_quotes(std::string_view s) { return fmt::format("“{}”", s); }
+
+std::string day_and_time(Timestamp t) {
+    const std::string iso = format_iso(t);
+    return fmt::format("{} {} UTC", iso.substr(0, 10), format_hhmm(t));
+}
+
+/** Lower-case words of a headline, for spotting the same story told twice. */
+std::set<std::string> title_words(std::string_view title) {
+    std::set<std::string> words;
+    std::string w;
+    for (char c : text::normalize_term(title)) {
+        if (std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80)) {
+            w += c;
+        } else if (!w.empty()) {
+            words.insert(std::move(w));
+            w.clear();
+        }
+    }
+    if (!w.empty())
+        words.insert(std::move(w));
+    return words;
+}
+
+bool near_duplicate(const std::set<std::string>& a, const std::set<std::string>& b) {
+    if (a.empty() || b.empty())
+        return false;
+    std::size_t common = 0;
+    for (const auto& w : a)
+        common += b.count(w);
+    const std::size_t uni = a.size() + b.size() - common;
+    return static_cast<double>(common) / static_cast<double>(uni) >= 0.8;
+}
+
+/** The story's articles without repeats (same URL was done by the query; same headline here). */
+std::vector<StoryArticle> distinct_articles(const std::vector<StoryArticle>& in) {
+    std::vector<StoryArticle> out;
+    std::vector<std::set<std::string>> seen;
+    for (const StoryArticle& a : in) {
+        if (a.title.empty())
+            continue;
+        auto words = title_words(a.title);
+        if (std::any_of(seen.begin(), seen.end(), [&](const auto& s) { return near_duplicate(s, words); }))
+            continue;
+        seen.push_back(std::move(words));
+        out.push_back(a);
+        if (out.size() == 8)
+            break;
+    }
+    return out;
+}
+
+/** "A, B and C" */
+std::string join_names(const std::vector<std::string>& names) {
+    if (names.empty())
+        return {};
+    if (names.size() == 1)
+        return names.front();
+    return fmt::format("{} and {}",
+                       fmt::join(names.begin(), names.end() - 1, ", "), names.back());
+}
+
+std::vector<std::string> outlets_of(const std::vector<StoryArticle>& articles) {
+    std::vector<std::string> out;
+    for (const auto& a : articles)
+        if (!a.source.empty() && std::find(out.begin(), out.end(), a.source) == out.end())
+            out.push_back(a.source);
+    return out;
+}
+
+/** The spike geo's points where the bucket changed (and the first one). */
+std::vector<StoryPoint> turning_points(const Story& s) {
+    std::vector<StoryPoint> out;
+    for (const StoryPoint& p : s.timeline) {
+        if (p.geo != s.geo)
+            continue;
+        if (out.empty() || out.back().label != p.label)
+            out.push_back(p);
+    }
+    return out;
+}
+
+struct Writer {
+    const Story& s;
+    Draft& d;
+    std::vector<StoryArticle> articles;
+    std::vector<StoryPoint> points;
+    std::vector<std::string> outlets;
+    std::string place;
+
+    void fact(std::string f) { d.facts.push_back(std::move(f)); }
+
+    std::string rise_sentence() {
+        if (points.size() < 2 || !points.front().traffic || *points.front().traffic <= 0)
+            return fmt::format("It entered the feed at {} at {}.", s.traffic_label,
+                               day_and_time(s.detected_at));
+        const StoryPoint& first = points.front();
+        std::string out = fmt::format("It was first seen at {} at {} and reached {} by {}",
+                                      first.label, day_and_time(first.at), s.traffic_label,
+                                      day_and_time(s.detected_at));
+        const std::int64_t factor = s.traffic / *first.traffic;
+        if (factor >= 2) {
+            fact(std::to_string(factor));
+            out += fmt::format(", about {} times its first bucket", factor);
+        }
+        return out + ".";
+    }
+
+    void headline_and_takeaways(std::string& b) {
+        b += fmt::format("# {}\n\n", d.title);
+        b += "**Key takeaways**\n\n";
+        b += fmt::format("- Searches for {} in {} reached {} ({}).\n", in_quotes(s.term), place,
+                         s.traffic_label, day_and_time(s.detected_at));
+        if (!articles.empty())
+            b += fmt::format("- {} {} covering it; the lead headline: {}.\n", join_names(outlets),
+                             outlets.size() == 1 ? "is" : "are", in_quotes(articles.front().title));
+        else
+            b += "- The feed carried no news coverage with it yet, so the reason is unconfirmed.\n";
+        if (!s.other_geos.empty()) {
+            std::vector<std::string> geos;
+            for (const auto& g : s.other_geos)
+                geos.push_back(fmt::format("{} ({})", place_name(g.geo), g.peak_label));
+            b += fmt::format("- It is trending elsewhere too: {}.\n", join_names(geos));
+        }
+        if (!s.related.empty()) {
+            std::vector<std::string> terms;
+            for (const auto& r : s.related)
+                terms.push_back(in_quotes(r.term));
+            b += fmt::format("- Related searches with the same coverage: {}.\n", join_names(terms));
+        }
+        b += '\n';
+    }
+
+    void what_happened(std::string& b) {
+        b += "## What happened\n\n";
+        if (articles.empty()) {
+            b += fmt::format("No news item came with the trend, so the feed does not say why "
+                             "people are searching for {}. Treat it as a lead to check before "
+                             "writing anything.\n\n",
+                             in_quotes(s.term));
+            return;
+        }
+        b += articles.size() == 1 ? "One report explains the interest:\n\n"
+                                  : "The coverage behind the searches, as the outlets put it:\n\n";
+        for (std::size_t i = 0; i < articles.size(); ++i) {
+            const StoryArticle& a = articles[i];
+            b += "- ";
+            if (!a.source.empty())
+                b += fmt::format("**{}**: ", a.source);
+            b += in_quotes(a.title);
+            if (!a.snippet.empty())
+                b += fmt::format(" ({})", a.snippet);
+            b += fmt::format(" [{}]\n", i + 1);
+        }
+        b += '\n';
+    }
+
+    void why_now(std::string& b) {
+        b += "## Why it is trending now\n\n";
+        b += rise_sentence() + " ";
+        b += fmt::format("The rule {} fired because {}.\n\n", in_quotes(s.rule), s.reason);
+        if (points.size() > 1) {
+            b += "| Time (UTC) | Searches |\n|---|---|\n";
+            for (const StoryPoint& p : points)
+                b += fmt::format("| {} | {} |\n", day_and_time(p.at).substr(0, 16), p.label);
+            b += '\n';
+        }
+    }
+
+    void what_to_watch(std::string& b) {
+        b += "## What to watch\n\n";
+        b += fmt::format("- Whether searches for {} hold at {} or more, or fall back: a trend "
+                         "that leaves the feed within hours was a blip.\n",
+                         in_quotes(s.term), s.traffic_label);
+        if (outlets.size() <= 1)
+            b += "- Whether other outlets confirm the story: so far the coverage rests on "
+                 "a single source.\n";
+        else
+            b += "- Whether the coverage moves beyond the first reports listed below.\n";
+        if (!s.other_geos.empty())
+            b += "- Whether it spreads to more countries.\n";
+        if (!s.related.empty())
+            b += "- How the related searches develop: they share the same news coverage.\n";
+        b += '\n';
+    }
+
+    void sources(std::string& b) {
+        b += "## Sources\n\n";
+        for (std::size_t i = 0; i < articles.size(); ++i) {
+            const StoryArticle& a = articles[i];
+            b += fmt::format("{}. [{}]({})", i + 1, a.title, a.url);
+            if (!a.source.empty())
+                b += fmt::format(", {}", a.source);
+            b += '\n';
+            d.sources.push_back({a.title, a.url, a.source});
+        }
+        b += fmt::format("{}Search interest: Google Trends “Trending now” ({}), as observed by "
+                         "trendd; figures are Google's approximate search buckets.\n",
+                         articles.empty() ? "" : "\n", s.geo.empty() ? s.feed : s.geo);
+    }
+};
+
+} // namespace
+
+std::string place_name(std::string_view geo) {
+    for (const auto& [code, name] : k_places)
+        if (code == geo)
+            return std::string(name);
+    return std::string(geo);
+}
+
+Draft draft_builtin(const Story& s) {
+    Draft d;
+    Writer w{s, d, distinct_articles(s.articles), turning_points(s), {}, place_name(s.geo)};
+    w.outlets = outlets_of(w.articles);
+    if (w.place.empty())
+        w.place = "its feed";
+
+    d.title = fmt::format("Why {} is trending in {}", in_quotes(s.term), w.place);
+    d.summary = fmt::format("Searches for {} reached {} in {} on {}", in_quotes(s.term),
+                            s.traffic_label, w.place, format_iso(s.detected_at).substr(0, 10));
+    d.summary += w.articles.empty()
+                     ? "; no news coverage came with the trend yet."
+                     : fmt::format(", with {} leading the coverage: {}.", w.outlets.empty()
+                                       ? std::string("the press") : w.outlets.front(),
+                                   in_quotes(w.articles.front().title));
+
+    d.tags.push_back(text::normalize_term(s.term));
+    for (const auto& r : s.related)
+        if (d.tags.size() < 5)
+            d.tags.push_back(text::normalize_term(r.term));
+    if (!s.geo.empty())
+        d.tags.push_back(text::ascii_lower(s.geo));
+
+    if (!s.picture.empty())
+        d.cover = Cover{s.picture, fmt::format("Picture shown with the trend {}", in_quotes(s.term)),
+                        s.picture_source};
+
+    for (const StoryPoint& p : s.timeline)
+        w.fact(fmt::format("{} {}", day_and_time(p.at), p.label));
+    w.fact(fmt::format("{} {} {}", day_and_time(s.detected_at), s.traffic_label, s.reason));
+    for (const auto& g : s.other_geos)
+        w.fact(g.peak_label);
+
+    std::string& b = d.body;
+    w.headline_and_takeaways(b);
+    w.what_happened(b);
+    w.why_now(b);
+    w.what_to_watch(b);
+    w.sources(b);
+    return d;
+}
+
+std::vector<std::string> evidence_of(const Story& s, const Draft& d) {
+    std::vector<std::string> out;
+    for (const StoryArticle& a : s.articles) {
+        out.push_back(a.title);
+        if (!a.snippet.empty())
+            out.push_back(a.snippet);
+    }
+    out.push_back(s.term);
+    for (const auto& r : s.related)
+        out.push_back(r.term);
+    out.insert(out.end(), d.facts.begin(), d.facts.end());
+    return out;
+}
+
+} // namespace trend::draft

@@ -1,1 +1,72 @@
 // SPDX-License-Identifier: MIT
+#include "trend/store/database.hpp"
+
+#include "trend/log/log.hpp"
+#include "trend/store/migrations.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+
+namespace trend::store {
+
+namespace fs = std::filesystem;
+
+int latest_schema_version() noexcept {
+    const auto all = migrations();
+    return all.empty() ? 0 : all.back().version;
+}
+
+int migrate(SQLite::Database& db) {
+    const int current = db.execAndGet("PRAGMA user_version").getInt();
+    if (current > latest_schema_version())
+        throw DatabaseError(fmt::format("{}: database schema version {} is newer than this trendd "
+                                        "knows ({}); upgrade trendd",
+                                        db.getFilename(), current, latest_schema_version()));
+    int applied = 0;
+    for (const Migration& m : migrations()) {
+        if (m.version <= current)
+            continue;
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        db.exec(std::string(m.sql));
+        // PRAGMA takes no bound parameters; the version is our own integer.
+        db.exec(fmt::format("PRAGMA user_version = {}", m.version));
+        tx.commit();
+        log::info("store", "applied schema migration {}", m.name);
+        ++applied;
+    }
+    return applied;
+}
+
+SQLite::Database open_database(const fs::path& path, Access access) {
+    try {
+        if (access == Access::read_only) {
+            if (!fs::exists(path))
+                throw DatabaseError(fmt::format("{}: no such database", path.string()));
+            SQLite::Database db(path.string(), SQLite::OPEN_READONLY, 5000);
+            const int version = db.execAndGet("PRAGMA user_version").getInt();
+            if (version > latest_schema_version())
+                throw DatabaseError(fmt::format("{}: schema version {} is newer than this "
+                                                "trendctl knows ({})",
+                                                path.string(), version, latest_schema_version()));
+            if (version == 0)
+                throw DatabaseError(fmt::format("{}: not a trendd database (schema version 0)",
+                                                path.string()));
+            db.exec("PRAGMA query_only = ON");
+            return db;
+        }
+        if (path.has_parent_path())
+            fs::create_directories(path.parent_path());
+        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = NORMAL");
+        db.exec("PRAGMA foreign_keys = ON");
+        migrate(db);
+        return db;
+    } catch (const DatabaseError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw DatabaseError(fmt::format("{}: {}", path.string(), e.what()));
+    }
+}
+
+} // namespace trend::store

@@ -1,1 +1,244 @@
 // SPDX-License-Identifier: MIT
+#include "trend/store/queries.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace trend::store {
+
+namespace {
+
+// How far around the spike the drafter looks: coverage and timeline of the preceding two
+// days, and anything seen up to an hour after detection (the same poll round).
+constexpr const char* k_before = "-2 days";
+constexpr const char* k_after = "+1 hour";
+
+Timestamp ts(const SQLite::Column& c) { return parse_iso(c.getString()).value_or(Timestamp{}); }
+
+} // namespace
+
+draft::Story load_story(SQLite::Database& db, std::int64_t spike_id) {
+    draft::Story s;
+    std::int64_t term_id = 0;
+    std::string detected;
+    {
+        SQLite::Statement q(db, "SELECT s.rule, t.display, s.geo, f.name, s.detected_at, s.traffic, "
+                                "s.traffic_label, s.reason, coalesce(o.picture_url, ''), "
+                                "coalesce(o.picture_source, ''), s.term_id "
+                                "FROM spikes s JOIN terms t ON t.id = s.term_id "
+                                "JOIN feeds f ON f.id = s.feed_id "
+                                "JOIN observations o ON o.id = s.observation_id WHERE s.id = ?");
+        q.bind(1, spike_id);
+        if (!q.executeStep())
+            throw std::runtime_error("no spike " + std::to_string(spike_id));
+        s.spike_id = spike_id;
+        s.rule = q.getColumn(0).getString();
+        s.term = q.getColumn(1).getString();
+        s.geo = q.getColumn(2).getString();
+        s.feed = q.getColumn(3).getString();
+        detected = q.getColumn(4).getString();
+        s.detected_at = ts(q.getColumn(4));
+        s.traffic = q.getColumn(5).getInt64();
+        s.traffic_label = q.getColumn(6).getString();
+        s.reason = q.getColumn(7).getString();
+        s.picture = q.getColumn(8).getString();
+        s.picture_source = q.getColumn(9).getString();
+        term_id = q.getColumn(10).getInt64();
+    }
+    {
+        SQLite::Statement q(db, "SELECT a.title, a.url, coalesce(a.source, ''), "
+                                "coalesce(a.picture_url, ''), coalesce(a.snippet, ''), "
+                                "min(a.first_seen_at), max(o.observed_at) AS last "
+                                "FROM observations o "
+                                "JOIN observation_articles oa ON oa.observation_id = o.id "
+                                "JOIN articles a ON a.id = oa.article_id "
+                                "WHERE o.term_id = :term "
+                                "AND o.observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
+                                "AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after) "
+                                "GROUP BY a.id ORDER BY last DESC, min(oa.position), a.id LIMIT 20");
+        q.bind(":term", term_id);
+        q.bind(":at", detected);
+        q.bind(":before", k_before);
+        q.bind(":after", k_after);
+        while (q.executeStep())
+            s.articles.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                  q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                  q.getColumn(4).getString(), ts(q.getColumn(5))});
+    }
+    {
+        SQLite::Statement q(db, "SELECT observed_at, geo, traffic, traffic_label, rank "
+                                "FROM observations WHERE term_id = :term "
+                                "AND observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
+                                "AND :at ORDER BY observed_at, id");
+        q.bind(":term", term_id);
+        q.bind(":at", detected);
+        q.bind(":before", k_before);
+        while (q.executeStep()) {
+            draft::StoryPoint p;
+            p.at = ts(q.getColumn(0));
+            p.geo = q.getColumn(1).getString();
+            if (!q.getColumn(2).isNull())
+                p.traffic = q.getColumn(2).getInt64();
+            p.label = q.getColumn(3).getString();
+            p.rank = q.getColumn(4).getInt();
+            s.timeline.push_back(std::move(p));
+        }
+    }
+    {
+        SQLite::Statement q(db, "SELECT geo, traffic_label, traffic FROM ("
+                                "  SELECT geo, traffic_label, traffic, row_number() OVER ("
+                                "    PARTITION BY geo ORDER BY traffic DESC NULLS LAST) AS n "
+                                "  FROM observations WHERE term_id = :term AND geo <> :geo "
+                                "  AND observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, '-1 day') "
+                                "  AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after)) "
+                                "WHERE n = 1 ORDER BY traffic DESC NULLS LAST, geo");
+        q.bind(":term", term_id);
+        q.bind(":geo", s.geo);
+        q.bind(":at", detected);
+        q.bind(":after", k_after);
+        while (q.executeStep()) {
+            draft::StoryGeo g{q.getColumn(0).getString(), q.getColumn(1).getString(), std::nullopt};
+            if (!q.getColumn(2).isNull())
+                g.peak_traffic = q.getColumn(2).getInt64();
+            s.other_geos.push_back(std::move(g));
+        }
+    }
+    {
+        // Terms whose observations around the spike carry the same articles as ours.
+        SQLite::Statement q(db, "WITH mine AS (SELECT DISTINCT oa.article_id FROM observations o "
+                                "  JOIN observation_articles oa ON oa.observation_id = o.id "
+                                "  WHERE o.term_id = :term AND o.observed_at BETWEEN "
+                                "  strftime('%Y-%m-%dT%H:%M:%SZ', :at, '-1 day') AND "
+                                "  strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after)) "
+                                "SELECT t.display, count(DISTINCT oa.article_id) AS shared "
+                                "FROM observation_articles oa JOIN observations o "
+                                "  ON o.id = oa.observation_id JOIN terms t ON t.id = o.term_id "
+                                "WHERE oa.article_id IN (SELECT article_id FROM mine) "
+                                "  AND o.term_id <> :term AND o.observed_at BETWEEN "
+                                "  strftime('%Y-%m-%dT%H:%M:%SZ', :at, '-1 day') AND "
+                                "  strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after) "
+                                "GROUP BY o.term_id ORDER BY shared DESC, t.display LIMIT 5");
+        q.bind(":term", term_id);
+        q.bind(":at", detected);
+        q.bind(":after", k_after);
+        while (q.executeStep())
+            s.related.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt()});
+    }
+    return s;
+}
+
+Rows select(SQLite::Database& db, const std::string& sql, const std::vector<Value>& params) {
+    SQLite::Statement q(db, sql);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const int idx = static_cast<int>(i + 1);
+        std::visit(
+            [&](const auto& v) {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::nullptr_t>)
+                    q.bind(idx);
+                else
+                    q.bind(idx, v);
+            },
+            params[i]);
+    }
+    Rows out;
+    for (int c = 0; c < q.getColumnCount(); ++c)
+        out.columns.emplace_back(q.getColumnName(c));
+    while (q.executeStep()) {
+        std::vector<Value> row;
+        row.reserve(out.columns.size());
+        for (int c = 0; c < q.getColumnCount(); ++c) {
+            const SQLite::Column col = q.getColumn(c);
+            if (col.isNull())
+                row.emplace_back(nullptr);
+            else if (col.isInteger())
+                row.emplace_back(col.getInt64());
+            else if (col.isFloat())
+                row.emplace_back(col.getDouble());
+            else
+                row.emplace_back(col.getString());
+        }
+        out.rows.push_back(std::move(row));
+    }
+    return out;
+}
+
+Rows feed_health(SQLite::Database& db) {
+    return select(db, "SELECT feed, type, geo, enabled, last_poll_at, last_outcome, last_error, "
+                      "last_items, last_success_at, failures_in_row, polls_24h, failures_24h "
+                      "FROM v_feed_health ORDER BY feed");
+}
+
+Rows newest_observations(SQLite::Database& db, int n) {
+    return select(db, "SELECT o.observed_at, f.name AS feed, o.geo, t.display AS term, "
+                      "o.traffic_label, o.traffic, o.rank FROM observations o "
+                      "JOIN terms t ON t.id = o.term_id JOIN feeds f ON f.id = o.feed_id "
+                      "ORDER BY o.observed_at DESC, o.rank LIMIT ?",
+                  {std::int64_t{n}});
+}
+
+Rows spikes(SQLite::Database& db, const std::string& since, const std::string& term) {
+    return select(db, "SELECT s.spike_id AS id, s.detected_at, s.rule, s.term, s.geo, s.feed, "
+                      "s.traffic_label, s.traffic, s.previous_traffic, s.baseline, s.status, "
+                      "s.resolved_at, s.duration_minutes, s.action, s.draft_id, s.draft_status, "
+                      "s.draft_slug, s.reason FROM v_spikes s JOIN spikes x ON x.id = s.spike_id "
+                      "JOIN terms t ON t.id = x.term_id "
+                      "WHERE s.detected_at >= ? AND (? = '' OR t.norm = ?) "
+                      "ORDER BY s.detected_at DESC, s.spike_id DESC",
+                  {since, term, term});
+}
+
+Rows drafts(SQLite::Database& db, const std::string& status) {
+    return select(db, "SELECT d.id, d.status, d.created_at, d.finished_at, d.slug, d.title, "
+                      "t.display AS term, s.geo, s.rule, d.spike_id, d.drafter, d.model, "
+                      "d.word_count, json_array_length(coalesce(d.unverified, '[]')) AS unverified, "
+                      "d.attempts, d.last_error, d.path, d.cost_usd "
+                      "FROM drafts d JOIN spikes s ON s.id = d.spike_id "
+                      "JOIN terms t ON t.id = s.term_id WHERE (? = '' OR d.status = ?) "
+                      "ORDER BY d.id DESC",
+                  {status, status});
+}
+
+Rows history(SQLite::Database& db, const std::string& term, const std::string& geo) {
+    return select(db, "SELECT o.observed_at, f.name AS feed, o.geo, o.traffic_label, o.traffic, "
+                      "o.rank, o.started_at FROM observations o JOIN terms t ON t.id = o.term_id "
+                      "JOIN feeds f ON f.id = o.feed_id WHERE t.norm = ? "
+                      "AND (? = '' OR o.geo = ? COLLATE NOCASE) ORDER BY o.observed_at, o.id",
+                  {term, geo, geo});
+}
+
+Rows totals(SQLite::Database& db) {
+    return select(db, "SELECT (SELECT count(*) FROM feeds WHERE enabled) AS feeds, "
+                      "(SELECT count(*) FROM polls) AS polls, "
+                      "(SELECT count(*) FROM observations) AS observations, "
+                      "(SELECT count(*) FROM terms) AS terms, "
+                      "(SELECT count(*) FROM articles) AS articles, "
+                      "(SELECT count(*) FROM spikes) AS spikes, "
+                      "(SELECT count(*) FROM spikes WHERE status = 'open') AS open_spikes, "
+                      "(SELECT count(*) FROM spikes WHERE detected_at >= "
+                      "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')) AS spikes_24h, "
+                      "(SELECT count(*) FROM drafts WHERE status IN ('draft', 'needs_review')) "
+                      "  AS drafts_written, "
+                      "(SELECT count(*) FROM drafts WHERE status IN ('queued', 'drafting')) "
+                      "  AS drafts_pending, "
+                      "(SELECT count(*) FROM drafts WHERE status = 'failed') AS drafts_failed, "
+                      "(SELECT max(detected_at) FROM spikes) AS last_spike_at, "
+                      "(SELECT t.display FROM spikes s JOIN terms t ON t.id = s.term_id "
+                      "  ORDER BY s.detected_at DESC, s.id DESC LIMIT 1) AS last_spike_term, "
+                      "(SELECT max(observed_at) FROM observations) AS last_observation_at");
+}
+
+Rows draft_document(SQLite::Database& db, const std::string& id_or_slug) {
+    return select(db, "SELECT id, status, slug, path, markdown FROM drafts "
+                      "WHERE slug = ? OR CAST(id AS TEXT) = ? LIMIT 1",
+                  {id_or_slug, id_or_slug});
+}
+
+Rows export_observations(SQLite::Database& db) {
+    return select(db, "SELECT o.observed_at, o.geo, o.title AS term, o.traffic_label, o.rank, "
+                      "o.started_at FROM observations o ORDER BY o.observed_at, o.feed_id, o.rank");
+}
+
+} // namespace trend::store

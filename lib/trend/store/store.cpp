@@ -1,1 +1,402 @@
 // SPDX-License-Identifier: MIT
+#include "trend/store/store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace trend::store {
+
+namespace {
+
+/** Binds text, or NULL for "". */
+void bind_text_or_null(SQLite::Statement& s, const char* name, const std::string& v) {
+    if (v.empty())
+        s.bind(name);
+    else
+        s.bind(name, v);
+}
+
+/** Runs a statement that returns no rows and makes it ready for the next use. */
+int exec_reset(SQLite::Statement& s) {
+    const int changes = s.exec();
+    s.reset();
+    s.clearBindings();
+    return changes;
+}
+
+} // namespace
+
+Store::Store(const std::filesystem::path& path)
+    : m_db(open_database(path, Access::read_write)),
+      m_insert_poll(m_db, "INSERT INTO polls (feed_id, started_at, duration_ms, http_status, "
+                          "bytes, items, outcome, error) VALUES (:feed_id, :started_at, "
+                          ":duration_ms, :http_status, :bytes, :items, :outcome, :error)"),
+      m_find_term(m_db, "SELECT id FROM terms WHERE norm = :norm"),
+      m_insert_term(m_db, "INSERT INTO terms (norm, display, first_seen_at) "
+                          "VALUES (:norm, :display, :at)"),
+      m_insert_observation(m_db,
+                           "INSERT INTO observations (poll_id, feed_id, term_id, observed_at, "
+                           "started_at, geo, rank, traffic, traffic_label, title, picture_url, "
+                           "picture_source) VALUES (:poll_id, :feed_id, :term_id, :observed_at, "
+                           ":started_at, :geo, :rank, :traffic, :label, :title, :picture, "
+                           ":picture_source)"),
+      m_upsert_article(m_db, "INSERT INTO articles (url, title, source, picture_url, snippet, "
+                             "first_seen_at, last_seen_at) VALUES (:url, :title, :source, "
+                             ":picture, :snippet, :at, :at) ON CONFLICT(url) DO UPDATE SET "
+                             "last_seen_at = excluded.last_seen_at, "
+                             "snippet = coalesce(articles.snippet, excluded.snippet), "
+                             "picture_url = coalesce(articles.picture_url, excluded.picture_url) "
+                             "RETURNING id"),
+      m_link_article(m_db, "INSERT OR IGNORE INTO observation_articles (observation_id, "
+                           "article_id, position) VALUES (:obs, :article, :pos)"),
+      m_previous_point(m_db, "SELECT observed_at, traffic, traffic_label FROM observations "
+                             "WHERE term_id = :term AND feed_id = :feed AND poll_id < :poll "
+                             "ORDER BY observed_at DESC, id DESC LIMIT 1"),
+      m_window(m_db, "SELECT traffic FROM observations WHERE term_id = :term AND feed_id = :feed "
+                     "AND observed_at >= :since AND poll_id < :poll AND traffic IS NOT NULL"),
+      m_last_spike(m_db, "SELECT id, detected_at, last_seen_at, status = 'open' FROM spikes "
+                         "WHERE rule = :rule AND term_id = :term ORDER BY detected_at DESC, id DESC "
+                         "LIMIT 1"),
+      m_insert_spike(m_db, "INSERT INTO spikes (rule, action, term_id, feed_id, observation_id, "
+                           "geo, detected_at, traffic, traffic_label, previous_traffic, baseline, "
+                           "reason, status, last_seen_at) VALUES (:rule, :action, :term, :feed, "
+                           ":obs, :geo, :at, :traffic, :label, :previous, :baseline, :reason, "
+                           "'open', :at)"),
+      m_touch_spike(m_db, "UPDATE spikes SET last_seen_at = max(last_seen_at, :at) "
+                          "WHERE id = :id AND status = 'open'"),
+      m_insert_draft(m_db, "INSERT INTO drafts (spike_id, status, created_at) "
+                           "VALUES (:spike, 'queued', :at)") {}
+
+Id Store::sync_feed(const config::FeedConfig& feed, Timestamp now) {
+    SQLite::Statement s(m_db, "INSERT INTO feeds (name, type, url, geo, enabled, created_at) "
+                              "VALUES (:name, :type, :url, :geo, :enabled, :at) "
+                              "ON CONFLICT(name) DO UPDATE SET type = excluded.type, "
+                              "url = excluded.url, geo = excluded.geo, enabled = excluded.enabled, "
+                              // A new URL is a new resource: its validators do not carry over.
+                              "etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END, "
+                              "last_modified = CASE WHEN feeds.url = excluded.url "
+                              "THEN feeds.last_modified END RETURNING id");
+    s.bind(":name", feed.name);
+    s.bind(":type", feed.type);
+    s.bind(":url", feed.url);
+    s.bind(":geo", feed.geo);
+    s.bind(":enabled", feed.enabled ? 1 : 0);
+    s.bind(":at", format_iso(now));
+    s.executeStep();
+    return s.getColumn(0).getInt64();
+}
+
+void Store::disable_feeds_except(const std::vector<std::string>& names) {
+    SQLite::Statement all(m_db, "SELECT name FROM feeds WHERE enabled = 1");
+    std::vector<std::string> gone;
+    while (all.executeStep()) {
+        std::string n = all.getColumn(0).getString();
+        if (std::find(names.begin(), names.end(), n) == names.end())
+            gone.push_back(std::move(n));
+    }
+    SQLite::Statement off(m_db, "UPDATE feeds SET enabled = 0 WHERE name = :name");
+    for (const std::string& n : gone) {
+        off.bind(":name", n);
+        exec_reset(off);
+    }
+}
+
+Validators Store::validators(Id feed_id) {
+    SQLite::Statement s(m_db, "SELECT coalesce(etag, ''), coalesce(last_modified, '') "
+                              "FROM feeds WHERE id = :id");
+    s.bind(":id", feed_id);
+    if (!s.executeStep())
+        return {};
+    return {s.getColumn(0).getString(), s.getColumn(1).getString()};
+}
+
+void Store::set_validators(Id feed_id, const Validators& v) {
+    SQLite::Statement s(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id");
+    bind_text_or_null(s, ":etag", v.etag);
+    bind_text_or_null(s, ":lm", v.last_modified);
+    s.bind(":id", feed_id);
+    s.exec();
+}
+
+Id Store::insert_poll(const PollRecord& p) {
+    SQLite::Statement& s = m_insert_poll;
+    s.bind(":feed_id", p.feed_id);
+    s.bind(":started_at", format_iso(p.started_at));
+    s.bind(":duration_ms", p.duration_ms);
+    if (p.http_status)
+        s.bind(":http_status", static_cast<std::int64_t>(*p.http_status));
+    s.bind(":bytes", p.bytes);
+    if (p.items)
+        s.bind(":items", *p.items);
+    s.bind(":outcome", p.outcome);
+    bind_text_or_null(s, ":error", p.error);
+    exec_reset(s);
+    return m_db.getLastInsertRowid();
+}
+
+Id Store::term_id(const std::string& norm, const std::string& display, Timestamp now) {
+    m_find_term.bind(":norm", norm);
+    if (m_find_term.executeStep()) {
+        const Id id = m_find_term.getColumn(0).getInt64();
+        m_find_term.reset();
+        return id;
+    }
+    m_find_term.reset();
+    m_insert_term.bind(":norm", norm);
+    m_insert_term.bind(":display", display);
+    m_insert_term.bind(":at", format_iso(now));
+    exec_reset(m_insert_term);
+    return m_db.getLastInsertRowid();
+}
+
+Id Store::insert_observation(Id poll_id, Id feed_id, Id term_id, const std::string& geo,
+                             Timestamp observed_at, const feed::Item& item) {
+    SQLite::Statement& s = m_insert_observation;
+    s.bind(":poll_id", poll_id);
+    s.bind(":feed_id", feed_id);
+    s.bind(":term_id", term_id);
+    s.bind(":observed_at", format_iso(observed_at));
+    if (item.started_at)
+        s.bind(":started_at", format_iso(*item.started_at));
+    s.bind(":geo", geo);
+    s.bind(":rank", item.rank);
+    if (item.traffic.value)
+        s.bind(":traffic", *item.traffic.value);
+    s.bind(":label", item.traffic.label);
+    s.bind(":title", item.term);
+    bind_text_or_null(s, ":picture", item.picture);
+    bind_text_or_null(s, ":picture_source", item.picture_source);
+    exec_reset(s);
+    return m_db.getLastInsertRowid();
+}
+
+Id Store::upsert_article(const feed::NewsItem& n, Timestamp seen_at) {
+    SQLite::Statement& s = m_upsert_article;
+    s.bind(":url", n.url);
+    s.bind(":title", n.title);
+    bind_text_or_null(s, ":source", n.source);
+    bind_text_or_null(s, ":picture", n.picture);
+    bind_text_or_null(s, ":snippet", n.snippet);
+    s.bind(":at", format_iso(seen_at));
+    s.executeStep();
+    const Id id = s.getColumn(0).getInt64();
+    s.reset();
+    s.clearBindings();
+    return id;
+}
+
+void Store::link_article(Id observation_id, Id article_id, int position) {
+    m_link_article.bind(":obs", observation_id);
+    m_link_article.bind(":article", article_id);
+    m_link_article.bind(":pos", position);
+    exec_reset(m_link_article);
+}
+
+std::optional<TrafficPoint> Store::previous_point(Id term_id, Id feed_id, Id poll_id) {
+    SQLite::Statement& s = m_previous_point;
+    s.bind(":term", term_id);
+    s.bind(":feed", feed_id);
+    s.bind(":poll", poll_id);
+    std::optional<TrafficPoint> out;
+    if (s.executeStep()) {
+        TrafficPoint p;
+        p.at = parse_iso(s.getColumn(0).getString()).value_or(Timestamp{});
+        if (!s.getColumn(1).isNull())
+            p.traffic = s.getColumn(1).getInt64();
+        p.label = s.getColumn(2).getString();
+        out = std::move(p);
+    }
+    s.reset();
+    s.clearBindings();
+    return out;
+}
+
+std::vector<std::int64_t> Store::traffic_since(Id term_id, Id feed_id, Timestamp since,
+                                               Id before_poll) {
+    SQLite::Statement& s = m_window;
+    s.bind(":term", term_id);
+    s.bind(":feed", feed_id);
+    s.bind(":since", format_iso(since));
+    s.bind(":poll", before_poll);
+    std::vector<std::int64_t> out;
+    while (s.executeStep())
+        out.push_back(s.getColumn(0).getInt64());
+    s.reset();
+    s.clearBindings();
+    return out;
+}
+
+std::optional<SpikeState> Store::last_spike(const std::string& rule, Id term_id) {
+    SQLite::Statement& s = m_last_spike;
+    s.bind(":rule", rule);
+    s.bind(":term", term_id);
+    std::optional<SpikeState> out;
+    if (s.executeStep())
+        out = SpikeState{s.getColumn(0).getInt64(),
+                         parse_iso(s.getColumn(1).getString()).value_or(Timestamp{}),
+                         parse_iso(s.getColumn(2).getString()).value_or(Timestamp{}),
+                         s.getColumn(3).getInt() != 0};
+    s.reset();
+    s.clearBindings();
+    return out;
+}
+
+Id Store::insert_spike(const NewSpike& n) {
+    SQLite::Statement& s = m_insert_spike;
+    s.bind(":rule", n.rule);
+    s.bind(":action", n.action == config::Action::draft ? "draft" : "record");
+    s.bind(":term", n.term_id);
+    s.bind(":feed", n.feed_id);
+    s.bind(":obs", n.observation_id);
+    s.bind(":geo", n.geo);
+    s.bind(":at", format_iso(n.detected_at));
+    s.bind(":traffic", n.traffic);
+    s.bind(":label", n.traffic_label);
+    if (n.previous_traffic)
+        s.bind(":previous", *n.previous_traffic);
+    if (n.baseline)
+        s.bind(":baseline", *n.baseline);
+    s.bind(":reason", n.reason);
+    exec_reset(s);
+    return m_db.getLastInsertRowid();
+}
+
+void Store::touch_spike(Id spike_id, Timestamp seen_at) {
+    m_touch_spike.bind(":id", spike_id);
+    m_touch_spike.bind(":at", format_iso(seen_at));
+    exec_reset(m_touch_spike);
+}
+
+int Store::resolve_spikes(const std::string& rule, Seconds resolve_after, Timestamp now) {
+    SQLite::Statement s(m_db, "UPDATE spikes SET status = 'resolved', resolved_at = :now "
+                              "WHERE status = 'open' AND rule = :rule AND last_seen_at <= :cutoff");
+    s.bind(":now", format_iso(now));
+    s.bind(":rule", rule);
+    s.bind(":cutoff", format_iso(now - resolve_after));
+    return s.exec();
+}
+
+Id Store::queue_draft(Id spike_id, Timestamp now) {
+    m_insert_draft.bind(":spike", spike_id);
+    m_insert_draft.bind(":at", format_iso(now));
+    exec_reset(m_insert_draft);
+    return m_db.getLastInsertRowid();
+}
+
+std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only) {
+    auto tx = begin();
+    SQLite::Statement q(m_db, "SELECT id, spike_id, attempts, coalesce(slug, '') FROM drafts "
+                              "WHERE status = 'queued' AND "
+                              "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
+                              "AND (:only IS NULL OR id = :only) ORDER BY id LIMIT 1");
+    q.bind(":now", format_iso(now));
+    if (only)
+        q.bind(":only", *only);
+    if (!q.executeStep())
+        return std::nullopt;
+    DraftJob job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt() + 1,
+                 q.getColumn(3).getString()};
+    SQLite::Statement u(m_db, "UPDATE drafts SET status = 'drafting', attempts = attempts + 1, "
+                              "started_at = coalesce(started_at, :now), next_attempt_at = NULL "
+                              "WHERE id = :id");
+    u.bind(":now", format_iso(now));
+    u.bind(":id", job.id);
+    u.exec();
+    tx.commit();
+    return job;
+}
+
+int Store::requeue_interrupted_drafts() {
+    return m_db.exec("UPDATE drafts SET status = 'queued' WHERE status = 'drafting'");
+}
+
+bool Store::slug_taken(const std::string& slug, Id draft_id) {
+    SQLite::Statement q(m_db, "SELECT 1 FROM drafts WHERE slug = :slug AND id <> :id");
+    q.bind(":slug", slug);
+    q.bind(":id", draft_id);
+    return q.executeStep();
+}
+
+void Store::set_draft_slug(Id draft_id, const std::string& slug) {
+    SQLite::Statement u(m_db, "UPDATE drafts SET slug = :slug WHERE id = :id");
+    u.bind(":slug", slug);
+    u.bind(":id", draft_id);
+    u.exec();
+}
+
+void Store::complete_draft(Id draft_id, const DraftRecord& r, Timestamp now) {
+    SQLite::Statement u(m_db, "UPDATE drafts SET status = :status, finished_at = :now, "
+                              "drafter = :drafter, model = :model, slug = :slug, path = :path, "
+                              "title = :title, summary = :summary, markdown = :markdown, "
+                              "word_count = :words, unverified = :unverified, "
+                              "prompt_tokens = :pt, completion_tokens = :ct, cached_tokens = :cached, "
+                              "cost_usd = :usd, last_error = NULL "
+                              "WHERE id = :id AND status = 'drafting'");
+    u.bind(":status", r.status);
+    u.bind(":now", format_iso(now));
+    u.bind(":drafter", r.drafter);
+    bind_text_or_null(u, ":model", r.model);
+    u.bind(":slug", r.slug);
+    u.bind(":path", r.path);
+    u.bind(":title", r.title);
+    u.bind(":summary", r.summary);
+    u.bind(":markdown", r.markdown);
+    u.bind(":words", r.word_count);
+    u.bind(":unverified", r.unverified_json);
+    if (r.prompt_tokens)
+        u.bind(":pt", *r.prompt_tokens);
+    if (r.completion_tokens)
+        u.bind(":ct", *r.completion_tokens);
+    if (r.cached_tokens)
+        u.bind(":cached", *r.cached_tokens);
+    if (r.cost_usd)
+        u.bind(":usd", *r.cost_usd);
+    u.bind(":id", draft_id);
+    u.exec();
+}
+
+void Store::fail_draft(Id draft_id, const std::string& error, std::optional<Timestamp> retry_at,
+                       Timestamp now) {
+    SQLite::Statement u(m_db, "UPDATE drafts SET status = :status, last_error = :error, "
+                              "next_attempt_at = :retry, finished_at = :finished WHERE id = :id");
+    u.bind(":status", retry_at ? "queued" : "failed");
+    u.bind(":error", error);
+    if (retry_at)
+        u.bind(":retry", format_iso(*retry_at));
+    else
+        u.bind(":finished", format_iso(now));
+    u.bind(":id", draft_id);
+    u.exec();
+}
+
+std::optional<Id> Store::request_draft(const std::string& norm, Timestamp now) {
+    auto tx = begin();
+    SQLite::Statement q(m_db, "SELECT o.id, o.term_id, o.feed_id, o.geo, coalesce(o.traffic, 0), "
+                              "o.traffic_label FROM observations o JOIN terms t ON t.id = o.term_id "
+                              "WHERE t.norm = :norm ORDER BY o.observed_at DESC, o.id DESC LIMIT 1");
+    q.bind(":norm", norm);
+    if (!q.executeStep())
+        return std::nullopt;
+    NewSpike s;
+    s.rule = "manual";
+    s.action = config::Action::draft;
+    s.observation_id = q.getColumn(0).getInt64();
+    s.term_id = q.getColumn(1).getInt64();
+    s.feed_id = q.getColumn(2).getInt64();
+    s.geo = q.getColumn(3).getString();
+    s.traffic = q.getColumn(4).getInt64();
+    s.traffic_label = q.getColumn(5).getString();
+    s.detected_at = now;
+    s.reason = "requested with trendctl draft";
+    const Id draft = queue_draft(insert_spike(s), now);
+    tx.commit();
+    return draft;
+}
+
+int Store::pending_drafts() {
+    return m_db.execAndGet("SELECT count(*) FROM drafts WHERE status IN ('queued', 'drafting')")
+        .getInt();
+}
+
+} // namespace trend::store

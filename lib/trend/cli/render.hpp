@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "trend/store/queries.hpp"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+/** How trendctl prints: aligned text tables for people, JSON for scripts. */
+namespace trend::cli {
+
+/** A value as text: NULL -> "-", reals with up to 6 significant digits. */
+[[nodiscard]] std::string cell_text(const store::Value& v);
+
+/** Prints the rows as an aligned table (selected columns, in that order; all when empty). */
+void print_table(std::FILE* out, const store::Rows& rows, const std::vector<std::string>& columns = {});
+
+/** The rows as a JSON array of objects keyed by column name. */
+[[nodiscard]] std::string rows_json(const store::Rows& rows);
+
+/** One row (the first) as a JSON object; "null" when there is none. */
+[[nodiscard]] std::string row_json(const store::Rows& rows);
+
+/** A Unicode sparkline of values on a log scale ("▁▂▅█"); nullopt values print as ' '. */
+[[nodiscard]] std::string sparkline(const std::vector<std::optional<std::int64_t>>& values);
+
+} // namespace trend::cli

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "trend/log/log.hpp"
+#include "trend/util/time.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+/** trendd.toml: the whole configuration, validated (docs/configuration.md). */
+namespace trend::config {
+
+struct DaemonConfig {
+    std::filesystem::path database;       ///< default $STATE_DIRECTORY/trendd.db
+    std::filesystem::path drafts_dir;     ///< default <database dir>/drafts
+    std::filesystem::path control_socket; ///< default $RUNTIME_DIRECTORY/trendd.sock
+    log::Level log_level = log::Level::info;
+    Seconds fetch_timeout{30};
+    Seconds connect_timeout{10};
+    std::int64_t max_feed_bytes = 8 * 1024 * 1024;
+    int max_concurrent_fetches = 16;
+    int max_fetches_per_host = 4;
+    Seconds backoff_max{6 * 3600};
+    std::string user_agent; ///< default "trendd/<version> (+https://github.com/trendd/trendd)"
+};
+
+struct FeedConfig {
+    std::string name;
+    std::string type;
+    std::string url;
+    std::string geo; ///< default: the url's geo= parameter, upper-cased
+    Seconds interval{600};
+    bool enabled = true;
+    int line = 0; ///< where it was declared, for messages
+};
+
+enum class Action { draft, record };
+
+struct RuleConfig {
+    std::string name;
+    std::vector<std::string> match; ///< normalised terms, or "re:<ECMAScript regex>"
+    std::vector<std::string> geo;   ///< feed names or geo codes; empty = all
+    std::int64_t min_traffic = 0;
+    std::optional<double> growth;   ///< factor over the term's own median
+    Seconds window{7 * 86400};      ///< baseline window for growth
+    Seconds cooldown{86400};
+    Seconds resolve_after{6 * 3600};
+    Action action = Action::draft;
+    int line = 0;
+};
+
+enum class Fallback { builtin, fail };
+
+struct OpenAIConfig {
+    std::string base_url;   ///< "https://api.openai.com/v1"
+    std::string model;
+    double temperature = 0.2;
+    int max_tokens = 1800;
+    Seconds timeout{90};
+    double price_input_per_mtok = 0.0;  ///< USD per million prompt tokens
+    double price_output_per_mtok = 0.0; ///< USD per million completion tokens
+    double max_usd_per_day = 5.0;
+    Fallback fallback = Fallback::builtin;
+    std::string api_key_env; ///< environment variable holding the key (else the credential)
+    int max_attempts = 5;
+};
+
+struct DrafterConfig {
+    std::string kind = "builtin"; ///< "builtin" | "openai"
+    OpenAIConfig openai;
+};
+
+struct NotifyConfig {
+    std::string webhook_url; ///< empty = no notification
+    std::string secret_env;  ///< environment variable holding the HMAC secret
+};
+
+struct Config {
+    std::filesystem::path source; ///< the file it came from ("" = built-in defaults)
+    DaemonConfig daemon;
+    std::vector<FeedConfig> feeds;
+    std::vector<RuleConfig> rules;
+    DrafterConfig drafter;
+    NotifyConfig notify;
+};
+
+/** A problem with a place: prints as "FILE:LINE: message". */
+struct Diagnostic {
+    std::string file;
+    int line = 0;
+    std::string message;
+    [[nodiscard]] std::string str() const;
+};
+
+/** Either a config (errors empty) or every error found. Warnings never block. */
+struct LoadResult {
+    std::optional<Config> config;
+    std::vector<Diagnostic> errors;
+    std::vector<Diagnostic> warnings;
+};
+
+/** Reads and validates a file. Never throws; an unreadable file is an error. */
+[[nodiscard]] LoadResult load(const std::filesystem::path& file);
+
+/** Validates TOML text; `file` names it in diagnostics and anchors relative paths. */
+[[nodiscard]] LoadResult parse(std::string_view toml_text, const std::filesystem::path& file);
+
+/** The configuration used when none is given: default paths, no feeds, no rules. */
+[[nodiscard]] Config defaults();
+
+/** The default config file: /etc/trendd/trendd.toml, or $CONFIGURATION_DIRECTORY/trendd.toml. */
+[[nodiscard]] std::filesystem::path default_path();
+
+/** True for file:// URLs and hosts on the loopback (127.0.0.0/8, localhost, [::1]). */
+[[nodiscard]] bool is_local_url(const std::string& url);
+
+} // namespace trend::config

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "trend/daemon/app.hpp"
+
+#include "trend/config/config.hpp"
+#include "trend/daemon/draft_worker.hpp"
+#include "trend/daemon/ingest.hpp"
+#include "trend/daemon/poller.hpp"
+#include "trend/daemon/service.hpp"
+#include "trend/detect/rule.hpp"
+#include "trend/fetch/http_client.hpp"
+#include "trend/log/log.hpp"
+#include "trend/store/store.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace trend::daemon {
+
+namespace {
+
+struct Options {
+    std::string config_path;
+    bool check_config = false;
+    bool once = false;
+};
+
+/** Loads the config named on the command line, or the default file, or (when there is no
+ *  default file and none was named) the built-in defaults. Prints every error. */
+std::optional<config::Config> load_config(const Options& opt) {
+    std::filesystem::path path = opt.config_path;
+    if (path.empty()) {
+        path = config::default_path();
+        if (!std::filesystem::exists(path) && !opt.check_config) {
+            log::notice("config", "no {} found: running on built-in defaults", path.string());
+            return config::defaults();
+        }
+    }
+    config::LoadResult r = config::load(path);
+    for (const auto& w : r.warnings)
+        std::fprintf(stderr, "%s\n", w.str().c_str());
+    for (const auto& e : r.errors)
+        std::fprintf(stderr, "%s\n", e.str().c_str());
+    return std::move(r.config);
+}
+
+/** --once: every enabled feed polled concurrently, then every queued draft written. */
+int run_once(const config::Config& cfg) {
+    store::Store store(cfg.daemon.database);
+    store.requeue_interrupted_drafts();
+    SystemClock clock;
+    Ingestor ingestor(store, detect::compile_rules(cfg.rules));
+    boost::asio::io_context io;
+    fetch::HttpClient http(io);
+    Poller poller(http, store, ingestor, clock);
+    poller.sync_feeds(cfg);
+    int failed = 0;
+    for (const config::FeedConfig& feed : cfg.feeds) {
+        if (!feed.enabled)
+            continue;
+        poller.poll(feed, cfg.daemon, [&failed](const PollSummary& s) {
+            if (s.outcome != "ok" && s.outcome != "not_modified")
+                ++failed;
+        });
+    }
+    io.run();
+    DraftWorker worker(store, cfg, clock);
+    const DraftRun drafted = worker.run_pending();
+    log::info("trendd", "once: {} feeds polled ({} failed), {} drafts written ({} failed)",
+              cfg.feeds.size(), failed, drafted.written, drafted.failed);
+    return k_exit_ok;
+}
+
+} // namespace
+
+int trendd_main(int argc, char** argv) {
+    log::init_from_environment();
+    CLI::App app{"trendd: turns trend spikes into explainer drafts", "trendd"};
+    Options opt;
+    app.add_option("-c,--config", opt.config_path, "configuration file (default "
+                                                   "/etc/trendd/trendd.toml)");
+    app.add_flag("--check-config", opt.check_config, "validate the configuration and exit (0 ok, "
+                                                     "78 errors)");
+    app.add_flag("--once", opt.once, "poll every enabled feed once, detect, draft, exit");
+    app.set_version_flag("--version", "trendd " TRENDD_VERSION);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? k_exit_ok : k_exit_usage;
+    }
+
+    fetch::global_init();
+    std::optional<config::Config> cfg = load_config(opt);
+    if (!cfg)
+        return k_exit_config;
+    if (opt.check_config) {
+        std::printf("%s: ok (%zu feeds, %zu rules, drafter %s)\n", cfg->source.c_str(),
+                    cfg->feeds.size(), cfg->rules.size(), cfg->drafter.kind.c_str());
+        return k_exit_ok;
+    }
+    log::set_level(cfg->daemon.log_level);
+    try {
+        if (opt.once)
+            return run_once(*cfg);
+        const std::filesystem::path source = cfg->source; // "" = built-in defaults
+        return run_service(std::move(*cfg), source);
+    } catch (const store::DatabaseError& e) {
+        log::error("trendd", "{}", e.what());
+        return k_exit_failure;
+    } catch (const std::exception& e) {
+        log::error("trendd", "fatal: {}", e.what());
+        return k_exit_failure;
+    }
+}
+
+} // namespace trend::daemon

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "trend/draft/article.hpp"
+#include "trend/draft/story.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trend::draft {
+
+/** What a drafter produces; the worker adds the front matter around it. */
+struct Draft {
+    std::string title;
+    std::string summary;
+    std::vector<std::string> tags;
+    std::string body; ///< Markdown, starting with the headline
+    std::vector<Source> sources;
+    std::optional<Cover> cover;
+    /** Statements of our own data the body may cite (times, buckets, counts): with the
+     *  sources' titles and snippets they are the evidence of the grounding check. */
+    std::vector<std::string> facts;
+};
+
+/**
+ * The built-in drafter: a deterministic, offline explainer made only from the story (the
+ * spike's news items, our traffic timeline, other geos and related terms). It never invents:
+ * with little to say it is short. Pure: same story, same draft.
+ */
+[[nodiscard]] Draft draft_builtin(const Story& story);
+
+/** The grounding evidence of a draft: source titles and snippets, and the draft's facts. */
+[[nodiscard]] std::vector<std::string> evidence_of(const Story& story, const Draft& draft);
+
+/** A readable place name for a geo code: "US" -> "the US", "TW" -> "Taiwan"; unknown codes
+ *  are returned as written; "" -> "" . */
+[[nodiscard]] std::string place_name(std::string_view geo);
+
+} // namespace trend::draft

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+/** Scanning helpers shared by the draft modules (slugs, YAML, word counts, grounding). Internal. */
+namespace trend::draft {
+
+struct CodePoint {
+    char32_t value;
+    std::size_t size; ///< bytes it occupies, at least 1
+};
+
+/** The code point starting at s[i] (i < s.size()). Anything that is not a well-formed,
+ *  shortest-form UTF-8 scalar value reads as U+FFFD of size 1, so callers always progress. */
+[[nodiscard]] inline CodePoint decode_utf8(std::string_view s, std::size_t i) noexcept {
+    constexpr CodePoint k_invalid{0xFFFD, 1};
+    const auto lead = static_cast<unsigned char>(s[i]);
+    if (lead < 0x80)
+        return {lead, 1};
+    std::size_t size = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if ((lead & 0xE0) == 0xC0) {
+        size = 2, cp = lead & 0x1F, min = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+        size = 3, cp = lead & 0x0F, min = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+        size = 4, cp = lead & 0x07, min = 0x10000;
+    } else {
+        return k_invalid;
+    }
+    if (s.size() - i < size)
+        return k_invalid;
+    for (std::size_t k = 1; k < size; ++k) {
+        const auto c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xC0) != 0x80)
+            return k_invalid;
+        cp = (cp << 6) | (c & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return k_invalid;
+    return {cp, size};
+}
+
+/** True for the bytes that can sit inside an ASCII word. */
+[[nodiscard]] constexpr bool is_ascii_alnum(char c) noexcept {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/** If a bare URL ("https://...", "http://...", "www....") starts at s[i], the index just past
+ *  it; otherwise i. A URL ends at white space or at one of <>"()[]. */
+[[nodiscard]] inline std::size_t url_end(std::string_view s, std::size_t i) noexcept {
+    if (i > 0 && is_ascii_alnum(s[i - 1]))
+        return i;
+    const std::string_view rest = s.substr(i);
+    if (!rest.starts_with("https://") && !rest.starts_with("http://") && !rest.starts_with("www."))
+        return i;
+    constexpr std::string_view k_stop = " \t\r\n<>\"()[]";
+    const std::size_t end = s.find_first_of(k_stop, i);
+    return end == std::string_view::npos ? s.size() : end;
+}
+
+/** If a Markdown link target "](...)" starts at s[i], the index just past its ')' (nested
+ *  parentheses allowed, same line only); otherwise i. */
+[[nodiscard]] inline std::size_t link_target_end(std::string_view s, std::size_t i) noexcept {
+    if (!s.substr(i).starts_with("]("))
+        return i;
+    int depth = 0;
+    for (std::size_t k = i + 1; k < s.size() && s[k] != '\n'; ++k) {
+        if (s[k] == '(')
+            ++depth;
+        else if (s[k] == ')' && --depth == 0)
+            return k + 1;
+    }
+    return i;
+}
+
+} // namespace trend::draft

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace trend::store {
+
+/** The database cannot be used: unreadable, not SQLite, or from a newer trendd. */
+class DatabaseError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class Access {
+    read_write, ///< the daemon (and backtest): creates, migrates, WAL
+    read_only,  ///< trendctl and analysts: never writes, works while trendd runs
+};
+
+/**
+ * Opens the database with trendd's settings: WAL, synchronous=NORMAL, busy_timeout 5 s,
+ * foreign keys on. read_write creates the file (and its directory) and applies every pending
+ * migration, each in its own IMMEDIATE transaction with its PRAGMA user_version. Throws
+ * DatabaseError (with the path and the reason) when it cannot.
+ */
+[[nodiscard]] SQLite::Database open_database(const std::filesystem::path& path, Access access);
+
+/** Applies pending migrations; returns how many. Throws DatabaseError when the file's
+ *  user_version is newer than this binary knows. */
+int migrate(SQLite::Database& db);
+
+/** The newest schema version this binary knows. */
+[[nodiscard]] int latest_schema_version() noexcept;
+
+} // namespace trend::store

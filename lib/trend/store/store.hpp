@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "trend/config/config.hpp"
+#include "trend/feed/snapshot.hpp"
+#include "trend/store/database.hpp"
+#include "trend/util/time.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+/**
+ * The write side of the database: everything the pipeline records (feeds, polls,
+ * observations, articles, spikes, draft jobs). All SQL of the product lives in trend::store.
+ *
+ * A Store owns one read-write connection and its prepared statements. Not thread-safe: the
+ * event loop thread owns it. Methods throw SQLite::Exception on database failure.
+ */
+namespace trend::store {
+
+using Id = std::int64_t;
+
+/** A poll's outcome as stored in polls.outcome. */
+struct PollRecord {
+    Id feed_id = 0;
+    Timestamp started_at{};
+    std::int64_t duration_ms = 0;
+    std::optional<long> http_status;
+    std::int64_t bytes = 0;
+    std::optional<int> items;
+    std::string outcome; ///< ok, not_modified, http_error, ...
+    std::string error;   ///< "" = NULL
+};
+
+/** The conditional-GET validators of a feed. */
+struct Validators {
+    std::string etag;
+    std::string last_modified;
+};
+
+/** A term's observation as the detector sees it. */
+struct TrafficPoint {
+    Timestamp at{};
+    std::optional<std::int64_t> traffic;
+    std::string label;
+};
+
+/** The newest spike of a (rule, term). */
+struct SpikeState {
+    Id id = 0;
+    Timestamp detected_at{};
+    Timestamp last_seen_at{};
+    bool open = false;
+};
+
+struct NewSpike {
+    std::string rule;
+    config::Action action = config::Action::draft;
+    Id term_id = 0;
+    Id feed_id = 0;
+    Id observation_id = 0;
+    std::string geo;
+    Timestamp detected_at{};
+    std::int64_t traffic = 0;
+    std::string traffic_label;
+    std::optional<std::int64_t> previous_traffic;
+    std::optional<double> baseline;
+    std::string reason;
+};
+
+/** A draft job taken by the worker. */
+struct DraftJob {
+    Id id = 0;
+    Id spike_id = 0;
+    int attempts = 0; ///< including this one
+    std::string slug; ///< "" until the first attempt picks one
+};
+
+/** A finished draft, as stored in drafts. */
+struct DraftRecord {
+    std::string status; ///< draft | needs_review
+    std::string drafter;
+    std::string model;
+    std::string slug;
+    std::string path;
+    std::string title;
+    std::string summary;
+    std::string markdown;
+    std::int64_t word_count = 0;
+    std::string unverified_json; ///< JSON array
+    std::optional<std::int64_t> prompt_tokens;
+    std::optional<std::int64_t> completion_tokens;
+    std::optional<std::int64_t> cached_tokens;
+    std::optional<double> cost_usd;
+};
+
+class Store final {
+    SQLite::Database m_db;
+    SQLite::Statement m_insert_poll;
+    SQLite::Statement m_find_term;
+    SQLite::Statement m_insert_term;
+    SQLite::Statement m_insert_observation;
+    SQLite::Statement m_upsert_article;
+    SQLite::Statement m_link_article;
+    SQLite::Statement m_previous_point;
+    SQLite::Statement m_window;
+    SQLite::Statement m_last_spike;
+    SQLite::Statement m_insert_spike;
+    SQLite::Statement m_touch_spike;
+    SQLite::Statement m_insert_draft;
+
+public:
+    /** Opens (creating and migrating) the database. Throws DatabaseError. */
+    explicit Store(const std::filesystem::path& path);
+
+    [[nodiscard]] SQLite::Database& db() noexcept { return m_db; }
+
+    /** BEGIN IMMEDIATE: every write goes through one of these (rolls back unless committed). */
+    [[nodiscard]] SQLite::Transaction begin() {
+        return SQLite::Transaction(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    }
+
+    /** Creates or updates the feeds row of a configured feed (by name); returns its id. */
+    Id sync_feed(const config::FeedConfig& feed, Timestamp now);
+    /** Marks feeds no longer in the config as disabled (their history stays). */
+    void disable_feeds_except(const std::vector<std::string>& names);
+
+    [[nodiscard]] Validators validators(Id feed_id);
+    void set_validators(Id feed_id, const Validators& v);
+
+    Id insert_poll(const PollRecord& poll);
+    /** The id of a term by its normalised form, creating it with `display` when new. */
+    Id term_id(const std::string& norm, const std::string& display, Timestamp now);
+    Id insert_observation(Id poll_id, Id feed_id, Id term_id, const std::string& geo,
+                          Timestamp observed_at, const feed::Item& item);
+    /** Inserts or refreshes an article by URL; returns its id. */
+    Id upsert_article(const feed::NewsItem& news, Timestamp seen_at);
+    void link_article(Id observation_id, Id article_id, int position);
+
+    /** The term's newest observation in the feed before `poll_id`, if any. */
+    [[nodiscard]] std::optional<TrafficPoint> previous_point(Id term_id, Id feed_id, Id poll_id);
+    /** Traffic values of the term in the feed observed in [since, before_poll). */
+    [[nodiscard]] std::vector<std::int64_t> traffic_since(Id term_id, Id feed_id, Timestamp since,
+                                                          Id before_poll);
+    [[nodiscard]] std::optional<SpikeState> last_spike(const std::string& rule, Id term_id);
+
+    Id insert_spike(const NewSpike& spike);
+    /** The open spike still meets its rule at `seen_at`. */
+    void touch_spike(Id spike_id, Timestamp seen_at);
+    /** Resolves every open spike whose rule's resolve_after has passed since last_seen_at.
+     *  Returns how many. */
+    int resolve_spikes(const std::string& rule, Seconds resolve_after, Timestamp now);
+    /** Queues the draft job of a spike (drafts.spike_id is unique). */
+    Id queue_draft(Id spike_id, Timestamp now);
+
+    /** Puts jobs left in 'drafting' by a crash back in the queue. Only the process that owns
+     *  the queue calls it, at start (trendd, trendd --once). Returns how many. */
+    int requeue_interrupted_drafts();
+    /** Takes the oldest queued job that is due, marks it 'drafting' and counts the attempt, in
+     *  its own transaction, so two processes never take the same job. */
+    [[nodiscard]] std::optional<DraftJob> claim_draft(Timestamp now,
+                                                      std::optional<Id> only = std::nullopt);
+    /** Whether another draft already uses the slug. */
+    [[nodiscard]] bool slug_taken(const std::string& slug, Id draft_id);
+    void set_draft_slug(Id draft_id, const std::string& slug);
+    /** Stores a finished draft; a job no longer 'drafting' is left alone. */
+    void complete_draft(Id draft_id, const DraftRecord& r, Timestamp now);
+    /** Records a failed attempt: queued again for `retry_at`, or 'failed' when nullopt. */
+    void fail_draft(Id draft_id, const std::string& error, std::optional<Timestamp> retry_at,
+                    Timestamp now);
+    /** A spike asked for by hand (trendctl draft) for the term's newest observation, with its
+     *  draft job, in one transaction. nullopt when we hold no observation of the term. Returns
+     *  the draft id. */
+    std::optional<Id> request_draft(const std::string& norm, Timestamp now);
+    /** Jobs waiting: queued or drafting. */
+    [[nodiscard]] int pending_drafts();
+};
+
+} // namespace trend::store

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace trend::util {
+
+/** Writes `content` to `path` atomically: a temp file in the same directory, fsync, rename.
+ *  A reader sees the old file or the new one, never a part. Throws std::system_error. */
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, int mode = 0640);
+
+/** Reads a whole file. Throws std::system_error. */
+[[nodiscard]] std::string read_file(const std::filesystem::path& path);
+
+/**
+ * Test-only crash injection for the crash-consistency test: when the environment variable
+ * TRENDD_TEST_CRASH_AT is "<point>" or "<point>:<n>", the n-th (default first) time the
+ * program reaches crash_point("<point>") it kills itself with SIGKILL. Unset: does nothing.
+ */
+void crash_point(std::string_view point) noexcept;
+
+} // namespace trend::util
