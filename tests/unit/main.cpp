@@ -3,10 +3,13 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include "trend/log/log.hpp"
+
 #include <clocale>
 
 int main(int argc, char** argv) {
     std::setlocale(LC_ALL, "C.UTF-8");
+    trend::log::set_level(trend::log::Level::warning); // keep test output readable
     doctest::Context context(argc, argv);
     return context.run();
 }

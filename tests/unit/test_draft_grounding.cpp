@@ -2,6 +2,8 @@
 #include "support.hpp"
 #include "trend/draft/grounding.hpp"
 
+#include <array>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -213,4 +215,27 @@ TEST_SUITE("draft") {
         CHECK(problems(body, 3) == Texts{"source [2] is never cited", "source [3] is never cited"});
     }
 
+    TEST_CASE("grounding on random Markdown finds only its own text and is its own evidence") {
+        constexpr std::array<std::string_view, 40> k_pieces{
+            "$",          "US$",       "\u20AC",    "USD ",     "12",     "3.5",    ",000",
+            "%",          " percent",  " per cent", "bn",       "B",      "+",      " ",
+            "\n",         "\"",        "\u201C",    "\u201D",   "[1]",    "](",     ")",
+            "(",          "http://x/", "GPT-",      "4o",       "-",      ":",      "T",
+            "2025-11-03", " words",    "\xff",      "\xe2\x80", "\u00e9", "\u53f0", "# ",
+            "1. ",        " dollars",  "k",         ".",        ","};
+        std::mt19937 rng(20251103);
+        std::uniform_int_distribution<std::size_t> piece(0, k_pieces.size() - 1);
+        std::uniform_int_distribution<int> length(0, 40);
+        for (int round = 0; round < 3000; ++round) {
+            std::string body;
+            for (int n = length(rng); n > 0; --n)
+                body += k_pieces[piece(rng)];
+            CAPTURE(body);
+            const Texts found = claims(body);
+            for (const std::string& text : found)
+                CHECK(body.find(text) != std::string::npos);
+            CHECK(unverified(body, Texts{body}).empty());
+            CHECK(problems(body, 2).size() <= 4);
+        }
+    }
 } // TEST_SUITE("draft")

@@ -387,10 +387,15 @@ private:
 
     // Digits glued to a word before them: "GPT-4o", "COVID-19", "B2B".
     bool glued_left(std::size_t i) const {
-        if (i == 0)
-            return false;
-        const char prev = m_s[i - 1];
-        return is_word_char(prev) || (prev == '-' && i >= 2 && is_alpha(m_s[i - 2]));
+        const char prev = i >= 1 ? m_s[i - 1] : '\0';
+        const char before = i >= 2 ? m_s[i - 2] : '\0';
+        if (is_word_char(prev))
+            return true;
+        if (prev == '-') // "COVID-19" but not the range "10-15"
+            return is_alpha(before) || before == '_';
+        // the rest of a number that began inside a word: "k12,000"
+        return std::string_view(".,:/").find(prev) != std::string_view::npos &&
+               is_word_char(before);
     }
 
     bool scan_number() {
@@ -455,12 +460,13 @@ private:
     }
 
     void skip_word_or_char() {
-        if (!is_alpha(m_s[m_i])) {
+        if (!is_alpha(m_s[m_i]))
             ++m_i;
-            return;
-        }
-        while (strict() ? is_word_char(at(m_s, m_i)) : is_alpha(at(m_s, m_i)))
-            ++m_i;
+        else if (strict())
+            skip_identifier();
+        else
+            while (is_alpha(at(m_s, m_i)))
+                ++m_i;
     }
 };
 
