@@ -209,3 +209,11 @@ TEST_SUITE("text") {
     }
 
 } // TEST_SUITE
+
+TEST_CASE("display width counts East Asian wide characters twice") {
+    CHECK(trend::text::display_width("openai") == 6);
+    CHECK(trend::text::display_width("美金") == 4);
+    CHECK(trend::text::display_width("mlb直播") == 7);
+    CHECK(trend::text::display_width("é") == 1);
+    CHECK(trend::text::display_width("") == 0);
+}

@@ -1,2 +1,223 @@
 // SPDX-License-Identifier: MIT
 #include "support.hpp"
+#include "trend/util/time.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+using namespace std::chrono;
+using namespace std::string_literals;
+using trend::Seconds;
+using trend::Timestamp;
+
+namespace {
+
+/** A UTC timestamp from its parts. */
+Timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
+    return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
+}
+
+} // namespace
+
+TEST_SUITE("util") {
+
+    TEST_CASE("format_iso writes UTC with a Z") {
+        CHECK(trend::format_iso(utc(2025, 11, 3, 18, 21, 16)) == "2025-11-03T18:21:16Z");
+        CHECK(trend::format_iso(Timestamp{}) == "1970-01-01T00:00:00Z");
+        CHECK(trend::format_iso(utc(2024, 2, 29, 23, 59, 59)) == "2024-02-29T23:59:59Z");
+        CHECK(trend::format_iso(utc(2026, 1, 2, 3, 4, 5)) == "2026-01-02T03:04:05Z");
+    }
+
+    TEST_CASE("format_hhmm writes hours and minutes in UTC") {
+        CHECK(trend::format_hhmm(utc(2025, 11, 3, 18, 21, 16)) == "18:21");
+        CHECK(trend::format_hhmm(utc(2025, 11, 3, 7, 5, 59)) == "07:05");
+    }
+
+    TEST_CASE("parse_iso round trips format_iso") {
+        for (const Timestamp t : {Timestamp{}, utc(2025, 11, 3, 18, 21, 16),
+                                  utc(2024, 2, 29, 0, 0, 0), utc(1999, 12, 31, 23, 59, 59),
+                                  utc(2038, 1, 19, 3, 14, 8), utc(2100, 6, 15, 12, 0, 1)}) {
+            const std::string s = trend::format_iso(t);
+            CAPTURE(s);
+            const auto back = trend::parse_iso(s);
+            REQUIRE(back.has_value());
+            CHECK(*back == t);
+        }
+    }
+
+    TEST_CASE("parse_iso accepts every documented spelling") {
+        const Timestamp want = utc(2025, 11, 3, 18, 21, 16);
+        SUBCASE("Z") {
+            CHECK(trend::parse_iso("2025-11-03T18:21:16Z") == want);
+        }
+        SUBCASE("fractional seconds are dropped") {
+            CHECK(trend::parse_iso("2025-11-03T18:21:16.000Z") == want);
+            CHECK(trend::parse_iso("2025-11-03T18:21:16.999Z") == want);
+            CHECK(trend::parse_iso("2025-11-03T18:21:16.123456+00:00") == want);
+        }
+        SUBCASE("a positive offset is converted to UTC") {
+            CHECK(trend::parse_iso("2025-11-03T20:21:16+02:00") == want);
+            CHECK(trend::parse_iso("2025-11-03T23:51:16+05:30") == want);
+        }
+        SUBCASE("a negative offset is converted to UTC") {
+            CHECK(trend::parse_iso("2025-11-03T11:21:16-07:00") == want);
+            CHECK(trend::parse_iso("2025-11-03T18:21:16-00:00") == want);
+        }
+        SUBCASE("an offset may cross midnight") {
+            CHECK(trend::parse_iso("2025-11-04T01:21:16+07:00") == want);
+            CHECK(trend::parse_iso("2026-01-01T00:30:00+01:00") == utc(2025, 12, 31, 23, 30, 0));
+        }
+        SUBCASE("a space separator without zone is taken as UTC") {
+            CHECK(trend::parse_iso("2025-11-03 18:21:16") == want);
+            CHECK(trend::parse_iso("2025-11-03 18:21:16Z") == want);
+        }
+        SUBCASE("no zone at all is UTC") {
+            CHECK(trend::parse_iso("2025-11-03T18:21:16") == want);
+        }
+        SUBCASE("leap day") {
+            CHECK(trend::parse_iso("2024-02-29T12:00:00Z") == utc(2024, 2, 29, 12, 0, 0));
+        }
+    }
+
+    TEST_CASE("parse_iso rejects what is not such a time") {
+        for (const std::string& bad : {""s,
+                                       "garbage"s,
+                                       "2025-11-03"s,
+                                       "2025-11-03T18:21"s,
+                                       "2025-13-01T00:00:00Z"s,
+                                       "2025-00-10T00:00:00Z"s,
+                                       "2025-02-30T00:00:00Z"s,
+                                       "2023-02-29T00:00:00Z"s,
+                                       "2025-04-31T00:00:00Z"s,
+                                       "2025-11-00T00:00:00Z"s,
+                                       "2025-11-03T24:00:00Z"s,
+                                       "2025-11-03T18:60:00Z"s,
+                                       "2025-11-03T18:21:61Z"s,
+                                       "2025/11/03T18:21:16Z"s,
+                                       "2025-11-03X18:21:16Z"s,
+                                       "2025-11-03T18:21:16.Z"s,
+                                       "2025-11-03T18:21:16+0200"s,
+                                       "2025-11-03T18:21:16+02"s,
+                                       "2025-11-03T18:21:16 UTC"s,
+                                       "2025-11-03T18:21:16Zjunk"s,
+                                       "2025-11-03T18:21:16z"s,
+                                       "20a5-11-03T18:21:16Z"s,
+                                       "2025-11-03T18:21:16+aa:00"s,
+                                       "Thu, 1 Oct 2026 09:20:00 -0700"s}) {
+            CAPTURE(bad);
+            CHECK_FALSE(trend::parse_iso(bad).has_value());
+        }
+    }
+
+    TEST_CASE("parse_rfc822 reads feed dates with numeric zones") {
+        CHECK(trend::parse_rfc822("Thu, 1 Oct 2026 09:20:00 -0700") == utc(2026, 10, 1, 16, 20, 0));
+        CHECK(trend::format_iso(*trend::parse_rfc822("Thu, 1 Oct 2026 09:20:00 -0700")) ==
+              "2026-10-01T16:20:00Z");
+        CHECK(trend::parse_rfc822("Sat, 18 Nov 2023 01:00:00 +0000") == utc(2023, 11, 18, 1, 0, 0));
+        CHECK(trend::parse_rfc822("Mon, 2 Feb 2026 19:00:00 -0800") == utc(2026, 2, 3, 3, 0, 0));
+        CHECK(trend::parse_rfc822("Mon, 02 Feb 2026 19:00:00 -0800") == utc(2026, 2, 3, 3, 0, 0));
+        CHECK(trend::parse_rfc822("Wed, 9 Sep 2026 08:00:00 +0900") == utc(2026, 9, 8, 23, 0, 0));
+    }
+
+    TEST_CASE("parse_rfc822 reads named zones") {
+        CHECK(trend::parse_rfc822("Sat, 18 Nov 2023 01:00:00 GMT") == utc(2023, 11, 18, 1, 0, 0));
+        CHECK(trend::parse_rfc822("Sat, 18 Nov 2023 01:00:00 UTC") == utc(2023, 11, 18, 1, 0, 0));
+    }
+
+    TEST_CASE("parse_rfc822 rejects garbage") {
+        for (const std::string& bad :
+             {""s, "garbage"s, "not a date at all"s, std::string(100, 'x'),
+              "Thu, 1 Oct 2026 09:20:00 -0700 and a very long tail that no feed ever writes"s}) {
+            CAPTURE(bad);
+            CHECK_FALSE(trend::parse_rfc822(bad).has_value());
+        }
+    }
+
+    TEST_CASE("parse_duration reads each unit") {
+        CHECK(trend::parse_duration("30s") == Seconds{30});
+        CHECK(trend::parse_duration("90s") == Seconds{90});
+        CHECK(trend::parse_duration("10m") == Seconds{600});
+        CHECK(trend::parse_duration("6h") == Seconds{6 * 3600});
+        CHECK(trend::parse_duration("1d") == Seconds{86400});
+        CHECK(trend::parse_duration("2w") == Seconds{14 * 86400});
+        CHECK(trend::parse_duration("0s") == Seconds{0});
+    }
+
+    TEST_CASE("parse_duration adds up compound durations") {
+        CHECK(trend::parse_duration("1h30m") == Seconds{5400});
+        CHECK(trend::parse_duration("1d12h") == Seconds{36 * 3600});
+        CHECK(trend::parse_duration("1w1d1h1m1s") == Seconds{8 * 86400 + 3661});
+        CHECK(trend::parse_duration("30m1h") == Seconds{5400});
+    }
+
+    TEST_CASE("parse_duration rejects malformed text") {
+        for (const std::string& bad :
+             {""s, "10"s, "m"s, "-5m"s, "10x"s, "1.5h"s, "10 m"s, " 10m"s, "10m "s, "10M"s, "1h30"s,
+              "h1"s, "+5m"s, "1234567890s"s, "ten minutes"s}) {
+            CAPTURE(bad);
+            CHECK_FALSE(trend::parse_duration(bad).has_value());
+        }
+    }
+
+    TEST_CASE("format_duration writes the shortest faithful spelling") {
+        CHECK(trend::format_duration(Seconds{0}) == "0s");
+        CHECK(trend::format_duration(Seconds{30}) == "30s");
+        CHECK(trend::format_duration(Seconds{90}) == "1m30s");
+        CHECK(trend::format_duration(Seconds{600}) == "10m");
+        CHECK(trend::format_duration(Seconds{5400}) == "1h30m");
+        CHECK(trend::format_duration(Seconds{6 * 3600}) == "6h");
+        CHECK(trend::format_duration(Seconds{86400}) == "1d");
+        CHECK(trend::format_duration(Seconds{14 * 86400}) == "14d");
+        CHECK(trend::format_duration(Seconds{86400 + 1}) == "1d1s");
+        CHECK(trend::format_duration(Seconds{-600}) == "-10m");
+    }
+
+    TEST_CASE("format_duration and parse_duration round trip") {
+        SUBCASE("from seconds") {
+            for (const long long s : {0LL, 1LL, 59LL, 60LL, 61LL, 600LL, 3599LL, 3600LL, 5400LL,
+                                      86399LL, 86400LL, 90061LL, 7LL * 86400, 1209600LL}) {
+                CAPTURE(s);
+                const std::string text = trend::format_duration(Seconds{s});
+                CHECK(trend::parse_duration(text) == Seconds{s});
+            }
+        }
+        SUBCASE("from canonical text") {
+            for (const std::string& text : {"30s"s, "10m"s, "6h"s, "1d"s, "1h30m"s, "2d3h4m5s"s}) {
+                CAPTURE(text);
+                const auto d = trend::parse_duration(text);
+                REQUIRE(d.has_value());
+                CHECK(trend::format_duration(*d) == text);
+            }
+        }
+    }
+
+    TEST_CASE("ManualClock moves only when told") {
+        const Timestamp start = utc(2025, 11, 3, 18, 0, 0);
+        trend::ManualClock clock(start);
+        const trend::Clock& as_clock = clock;
+        CHECK(as_clock.now() == start);
+        CHECK(clock.now() == start);
+
+        clock.advance(Seconds{90});
+        CHECK(clock.now() == utc(2025, 11, 3, 18, 1, 30));
+        clock.advance(hours{6});
+        CHECK(as_clock.now() == utc(2025, 11, 4, 0, 1, 30));
+        clock.advance(Seconds{0});
+        CHECK(clock.now() == utc(2025, 11, 4, 0, 1, 30));
+
+        clock.set(utc(2020, 1, 1));
+        CHECK(clock.now() == utc(2020, 1, 1));
+        clock.advance(Seconds{-60});
+        CHECK(clock.now() == utc(2019, 12, 31, 23, 59, 0));
+    }
+
+    TEST_CASE("SystemClock is close to the system time") {
+        const trend::SystemClock clock;
+        const auto before = time_point_cast<Seconds>(system_clock::now());
+        const Timestamp now = clock.now();
+        const auto after = time_point_cast<Seconds>(system_clock::now());
+        CHECK(now >= before);
+        CHECK(now <= after);
+    }
+}

@@ -82,9 +82,9 @@ void print_table(std::FILE* out, const store::Rows& rows, const std::vector<std:
         std::vector<std::string> line;
         for (std::size_t c = 0; c < idx.size(); ++c) {
             std::string t = cell_text(row[idx[c]]);
-            if (text::utf8_length(t) > 60)
+            if (text::display_width(t) > 60)
                 t = std::string(text::utf8_prefix(t, 57)) + "...";
-            width[c] = std::max(width[c], text::utf8_length(t));
+            width[c] = std::max(width[c], text::display_width(t));
             line.push_back(std::move(t));
         }
         cells.push_back(std::move(line));
@@ -94,7 +94,7 @@ void print_table(std::FILE* out, const store::Rows& rows, const std::vector<std:
         for (std::size_t c = 0; c < line.size(); ++c) {
             s += line[c];
             if (c + 1 < line.size())
-                s += std::string(width[c] - text::utf8_length(line[c]) + 2, ' ');
+                s += std::string(width[c] - text::display_width(line[c]) + 2, ' ');
         }
         std::fprintf(out, "%s\n", s.c_str());
     };

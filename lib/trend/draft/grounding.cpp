@@ -155,8 +155,11 @@ std::optional<Match> currency_prefix(std::string_view s, std::size_t i) {
     return std::nullopt;
 }
 
+// "38 billion dollars", "5 USD"; but in "5 USD 38" the code belongs to the 38.
 std::optional<Match> currency_suffix(std::string_view s, std::size_t i) {
     const std::size_t from = gap_end(s, i);
+    if (currency_prefix(s, from))
+        return std::nullopt;
     for (const Unit& u : k_currency_words)
         if (const auto end = word_at(s, from, u.word))
             return Match{*end, u.meaning};
@@ -454,8 +457,9 @@ private:
 
     // A word with digits, dots and dashes inside: "4o-mini", "19", "3.5-turbo".
     void skip_identifier() {
-        while (is_word_char(at(m_s, m_i)) ||
-               ((at(m_s, m_i) == '-' || at(m_s, m_i) == '.') && is_word_char(at(m_s, m_i + 1))))
+        while (url_end(m_s, m_i) == m_i &&
+               (is_word_char(at(m_s, m_i)) ||
+                ((at(m_s, m_i) == '-' || at(m_s, m_i) == '.') && is_word_char(at(m_s, m_i + 1)))))
             ++m_i;
     }
 

@@ -50,7 +50,8 @@ struct CodePoint {
 }
 
 /** If a bare URL ("https://...", "http://...", "www....") starts at s[i], the index just past
- *  it; otherwise i. A URL ends at white space or at one of <>"()[]. */
+ *  it; otherwise i. A URL ends at white space, at one of <>"()[] or at a non-ASCII character
+ *  (prose punctuation such as a closing curly quote). */
 [[nodiscard]] inline std::size_t url_end(std::string_view s, std::size_t i) noexcept {
     if (i > 0 && is_ascii_alnum(s[i - 1]))
         return i;
@@ -58,8 +59,10 @@ struct CodePoint {
     if (!rest.starts_with("https://") && !rest.starts_with("http://") && !rest.starts_with("www."))
         return i;
     constexpr std::string_view k_stop = " \t\r\n<>\"()[]";
-    const std::size_t end = s.find_first_of(k_stop, i);
-    return end == std::string_view::npos ? s.size() : end;
+    while (i < s.size() && k_stop.find(s[i]) == std::string_view::npos &&
+           static_cast<unsigned char>(s[i]) < 0x80)
+        ++i;
+    return i;
 }
 
 /** If a Markdown link target "](...)" starts at s[i], the index just past its ')' (nested

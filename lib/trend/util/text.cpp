@@ -350,6 +350,26 @@ std::size_t utf8_length(std::string_view in) {
     return n;
 }
 
+std::size_t display_width(std::string_view in) {
+    // East Asian Wide and Fullwidth ranges (and emoji), which terminals draw two columns wide.
+    static constexpr std::pair<char32_t, char32_t> k_wide[] = {
+        {0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},   {0x3400, 0x4DBF},
+        {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
+        {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+        {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+    };
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < in.size();) {
+        const Decoded d = decode(in, i);
+        i += d.len;
+        const bool wide = std::any_of(std::begin(k_wide), std::end(k_wide), [&](const auto& r) {
+            return d.cp >= r.first && d.cp <= r.second;
+        });
+        width += wide ? 2 : 1;
+    }
+    return width;
+}
+
 std::string_view utf8_prefix(std::string_view in, std::size_t max_bytes) {
     if (in.size() <= max_bytes)
         return in;

@@ -29,6 +29,9 @@ namespace trend::text {
 /** Number of Unicode code points in valid UTF-8. */
 [[nodiscard]] std::size_t utf8_length(std::string_view in);
 
+/** Terminal columns of valid UTF-8: East Asian wide characters and emoji count two. */
+[[nodiscard]] std::size_t display_width(std::string_view in);
+
 /** Cuts valid UTF-8 to at most max_bytes without splitting a code point. */
 [[nodiscard]] std::string_view utf8_prefix(std::string_view in, std::size_t max_bytes);
 
