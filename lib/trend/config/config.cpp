@@ -10,12 +10,16 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include <arpa/inet.h>
 
 namespace trend::config {
 
@@ -44,8 +48,8 @@ std::optional<UrlParts> split_url(const std::string& url) {
         curl_free(p);
         return out;
     };
-    return UrlParts{text::ascii_lower(get(CURLUPART_SCHEME)), text::ascii_lower(get(CURLUPART_HOST)),
-                    get(CURLUPART_QUERY)};
+    return UrlParts{text::ascii_lower(get(CURLUPART_SCHEME)),
+                    text::ascii_lower(get(CURLUPART_HOST)), get(CURLUPART_QUERY)};
 }
 
 std::string geo_from_query(const std::string& query) {
@@ -59,6 +63,18 @@ std::string geo_from_query(const std::string& query) {
             return geo;
         }
     return {};
+}
+
+/** "http:///x": an empty authority, which libcurl would silently read as host "x". */
+bool lacks_host(std::string_view url) {
+    const auto sep = url.find("://");
+    if (sep == std::string_view::npos)
+        return false;
+    const std::string scheme = text::ascii_lower(std::string(url.substr(0, sep)));
+    if (scheme != "http" && scheme != "https")
+        return false;
+    const std::string_view rest = url.substr(sep + 3);
+    return rest.empty() || rest.front() == '/' || rest.front() == '?' || rest.front() == '#';
 }
 
 bool valid_name(std::string_view s) {
@@ -174,6 +190,15 @@ public:
         }
     }
 
+    /** The element of an array (or the single value) whose string is `value`, for its line. */
+    static const toml::node* element_of(const toml::node* n, const std::string& value) {
+        if (const toml::array* arr = n != nullptr ? n->as_array() : nullptr)
+            for (const toml::node& e : *arr)
+                if (e.value<std::string>() == value)
+                    return &e;
+        return n;
+    }
+
     void read_path(const toml::table& t, std::string_view key, fs::path& out) {
         std::string s;
         read_string(t, key, s);
@@ -237,28 +262,34 @@ public:
         read_string(t, "geo", f.geo);
         read_duration(t, "interval", f.interval);
         read_bool(t, "enabled", f.enabled);
-        if (f.name.empty())
+        if (t.get("name") == nullptr)
             error_at(f.line, "[[feed]] needs a 'name'");
-        else if (!valid_name(f.name))
+        else if (t.get("name")->is_string() && !valid_name(f.name))
             error(t.get("name"), fmt::format("feed name \"{}\" may only hold letters, digits, "
                                              "'-', '_' and '.' (at most 64)",
                                              f.name));
-        if (f.type.empty())
+        if (t.get("type") == nullptr)
             error_at(f.line, fmt::format("feed \"{}\" needs a 'type'", f.name));
-        else if (feed::parser_for(f.type) == nullptr)
+        else if (t.get("type")->is_string() && feed::parser_for(f.type) == nullptr)
             error(t.get("type"), fmt::format("feed \"{}\": unknown type \"{}\" (known: {})", f.name,
                                              f.type, fmt::join(feed::known_feed_types(), ", ")));
         check_url(t, f);
     }
 
     void check_url(const toml::table& t, FeedConfig& f) {
-        if (f.url.empty()) {
+        if (t.get("url") == nullptr) {
             error_at(f.line, fmt::format("feed \"{}\" needs a 'url'", f.name));
             return;
         }
+        if (!t.get("url")->is_string())
+            return; // already reported
+        if (lacks_host(f.url)) {
+            error(t.get("url"), fmt::format("feed \"{}\": URL \"{}\" has no host", f.name, f.url));
+            return;
+        }
         auto parts = split_url(f.url);
-        if (!parts || (parts->scheme != "http" && parts->scheme != "https" &&
-                       parts->scheme != "file")) {
+        if (!parts ||
+            (parts->scheme != "http" && parts->scheme != "https" && parts->scheme != "file")) {
             error(t.get("url"), fmt::format("feed \"{}\": \"{}\" is not an http, https or file URL",
                                             f.name, f.url));
             return;
@@ -267,12 +298,13 @@ public:
             error(t.get("url"), fmt::format("feed \"{}\": URL \"{}\" has no host", f.name, f.url));
         if (f.geo.empty())
             f.geo = geo_from_query(parts->query);
-        if (f.interval < Seconds{60} && !is_local_url(f.url))
+        if (f.interval < Seconds{1})
+            error(t.get("interval"),
+                  fmt::format("feed \"{}\": interval must be at least 1s", f.name));
+        else if (f.interval < Seconds{60} && !is_local_url(f.url))
             error(t.get("interval"),
                   fmt::format("feed \"{}\": interval {} is under the 1m minimum for remote URLs",
                               f.name, format_duration(f.interval)));
-        if (f.interval < Seconds{1})
-            error(t.get("interval"), fmt::format("feed \"{}\": interval must be at least 1s", f.name));
     }
 
     void rule(const toml::table& t, RuleConfig& r) {
@@ -281,9 +313,9 @@ public:
                    {"name", "match", "geo", "min_traffic", "growth", "window", "cooldown",
                     "resolve_after", "action"});
         read_string(t, "name", r.name);
-        if (r.name.empty())
+        if (t.get("name") == nullptr)
             error_at(r.line, "[[rule]] needs a 'name'");
-        else if (!valid_name(r.name))
+        else if (t.get("name")->is_string() && !valid_name(r.name))
             error(t.get("name"), fmt::format("rule name \"{}\" may only hold letters, digits, "
                                              "'-', '_' and '.' (at most 64)",
                                              r.name));
@@ -293,8 +325,9 @@ public:
                 try {
                     std::regex probe(m.substr(3), std::regex::ECMAScript | std::regex::icase);
                 } catch (const std::regex_error& e) {
-                    error(t.get("match"), fmt::format("rule \"{}\": bad regular expression \"{}\": {}",
-                                                      r.name, m.substr(3), e.what()));
+                    error(element_of(t.get("match"), m),
+                          fmt::format("rule \"{}\": bad regular expression \"{}\": {}", r.name,
+                                      m.substr(3), e.what()));
                 }
             } else {
                 m = text::normalize_term(text::repair_utf8(m));
@@ -355,8 +388,8 @@ public:
     void openai(const toml::table& t, OpenAIConfig& o) {
         check_keys(t, "[drafter.openai]",
                    {"base_url", "model", "temperature", "max_tokens", "timeout",
-                    "price_input_per_mtok", "price_output_per_mtok", "max_usd_per_day",
-                    "fallback", "api_key_env", "max_attempts", "api_key"});
+                    "price_input_per_mtok", "price_output_per_mtok", "max_usd_per_day", "fallback",
+                    "api_key_env", "max_attempts", "api_key"});
         if (const toml::node* k = t.get("api_key"))
             error(k, "the API key never goes in the config file: use LoadCredential "
                      "(openai-api-key) or 'api_key_env'");
@@ -382,8 +415,8 @@ public:
         if (!o.base_url.empty()) {
             auto parts = split_url(o.base_url);
             if (!parts || (parts->scheme != "http" && parts->scheme != "https"))
-                error(t.get("base_url"), fmt::format("\"{}\" is not an http or https URL",
-                                                     o.base_url));
+                error(t.get("base_url"),
+                      fmt::format("\"{}\" is not an http or https URL", o.base_url));
         }
     }
 
@@ -396,8 +429,8 @@ public:
         if (!n.webhook_url.empty()) {
             auto parts = split_url(n.webhook_url);
             if (!parts || (parts->scheme != "http" && parts->scheme != "https"))
-                error(t.get("webhook_url"), fmt::format("\"{}\" is not an http or https URL",
-                                                        n.webhook_url));
+                error(t.get("webhook_url"),
+                      fmt::format("\"{}\" is not an http or https URL", n.webhook_url));
         }
     }
 
@@ -478,8 +511,13 @@ bool is_local_url(const std::string& url) {
         return false;
     if (parts->scheme == "file")
         return true;
+    // libcurl normalises numeric hosts ("127.1", "0x7f.1") to dotted quads; a name such as
+    // "127.example.com" is not the loopback.
     const std::string& h = parts->host;
-    return h == "localhost" || h.rfind("127.", 0) == 0 || h == "[::1]" || h == "::1";
+    if (h == "localhost" || h == "[::1]" || h == "::1")
+        return true;
+    in_addr addr{};
+    return ::inet_pton(AF_INET, h.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
 }
 
 Config defaults() {
@@ -500,9 +538,14 @@ LoadResult parse(std::string_view toml_text, const fs::path& file) {
         const toml::table root = toml::parse(toml_text, file.string());
         Reader(file, out).read(root, c);
     } catch (const toml::parse_error& e) {
-        out.errors.push_back({file.string(), static_cast<int>(e.source().begin.line),
-                              std::string(e.description())});
+        out.errors.push_back(
+            {file.string(), static_cast<int>(e.source().begin.line), std::string(e.description())});
     }
+    // Keys are visited in name order, and some checks run after a table is read: report in the
+    // order of the file.
+    const auto by_line = [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; };
+    std::stable_sort(out.errors.begin(), out.errors.end(), by_line);
+    std::stable_sort(out.warnings.begin(), out.warnings.end(), by_line);
     if (out.errors.empty()) {
         fill_defaults(c);
         out.config = std::move(c);
@@ -511,14 +554,27 @@ LoadResult parse(std::string_view toml_text, const fs::path& file) {
 }
 
 LoadResult load(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    const auto fail = [&](std::string why) {
         LoadResult out;
-        out.errors.push_back({file.string(), 0, "cannot read the configuration file"});
+        out.errors.push_back({file.string(), 0, "cannot read the configuration file: " + why});
         return out;
-    }
+    };
+    std::error_code ec;
+    const fs::file_status st = fs::status(file, ec);
+    if (st.type() == fs::file_type::not_found)
+        return fail("no such file");
+    if (ec)
+        return fail(ec.message());
+    if (fs::is_directory(st))
+        return fail("it is a directory");
+    errno = 0;
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return fail(errno != 0 ? std::strerror(errno) : "unreadable");
     std::ostringstream ss;
     ss << in.rdbuf();
+    if (in.bad())
+        return fail("read error");
     return parse(ss.str(), fs::absolute(file));
 }
 

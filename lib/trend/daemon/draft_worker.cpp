@@ -32,6 +32,12 @@ std::string json_array(const std::vector<std::string>& items) {
 
 } // namespace
 
+DraftWorker::DraftWorker(store::Store& store, const config::Config& config, const Clock& clock)
+    : m_store(store), m_config(config), m_clock(clock) {
+    if (const int n = util::remove_stale_temp_files(m_config.daemon.drafts_dir); n > 0)
+        log::notice("draft", "removed {} temp file(s) of writes interrupted by a crash", n);
+}
+
 DraftRun DraftWorker::run_pending(int limit) {
     DraftRun run;
     for (int i = 0; i < limit; ++i) {

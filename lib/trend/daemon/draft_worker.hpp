@@ -27,8 +27,8 @@ class DraftWorker final {
     const Clock& m_clock;
 
 public:
-    DraftWorker(store::Store& store, const config::Config& config, const Clock& clock)
-        : m_store(store), m_config(config), m_clock(clock) {}
+    /** Also removes the temp files of a write that a crash interrupted. */
+    DraftWorker(store::Store& store, const config::Config& config, const Clock& clock);
 
     /** Drafts every due job, at most `limit`. */
     DraftRun run_pending(int limit = 1000);

@@ -24,7 +24,7 @@ namespace {
 } // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, int mode) {
-    std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
+    std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = ::mkstemp(tmpl.data());
     if (fd < 0)
         throw_errno("cannot create a temporary file beside " + path.string());
@@ -57,6 +57,19 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
         errno = saved;
         throw_errno("cannot rename into " + path.string());
     }
+}
+
+int remove_stale_temp_files(const std::filesystem::path& dir) noexcept {
+    int removed = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        const auto tmp = name.rfind(".tmp-");
+        if (name.size() > 1 && name[0] == '.' && tmp != std::string::npos &&
+            name.size() - tmp == 11 && std::filesystem::remove(e.path(), ec))
+            ++removed;
+    }
+    return removed;
 }
 
 std::string read_file(const std::filesystem::path& path) {

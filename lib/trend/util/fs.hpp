@@ -11,6 +11,10 @@ namespace trend::util {
  *  A reader sees the old file or the new one, never a part. Throws std::system_error. */
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, int mode = 0640);
 
+/** Removes temp files that write_file_atomic left in `dir` when the process was killed in the
+ *  middle of a write ("." + name + ".tmp-XXXXXX"). Returns how many. Never throws. */
+int remove_stale_temp_files(const std::filesystem::path& dir) noexcept;
+
 /** Reads a whole file. Throws std::system_error. */
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);
 
