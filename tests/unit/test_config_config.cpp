@@ -389,6 +389,45 @@ action = "publish"
         }
     }
 
+    TEST_CASE("errors are sorted by line whatever order they are found in") {
+        // Keys are visited in name order and the URL and duplicate checks run after a table.
+        const std::string toml = R"([[feed]]
+name = "a"
+zeta = 1
+type = "google-trends-rss"
+alpha = 2
+url = "ftp://example.com/"
+enabled = "yes"
+[[rule]]
+name = "r"
+action = "publish"
+min_traffic = 1
+[[feed]]
+name = "a"
+type = "google-trends-rss"
+url = "https://example.com/rss"
+[[rule]]
+name = "s"
+growth = "x"
+)";
+        const auto r = parse(toml);
+        INFO(dump(r.errors));
+        std::vector<std::string> got;
+        for (const auto& d : r.errors)
+            got.push_back(d.str());
+        const std::string f = k_file;
+        CHECK(got ==
+              std::vector<std::string>{
+                  f + ":3: unknown key 'zeta' in [[feed]]",
+                  f + ":5: unknown key 'alpha' in [[feed]]",
+                  f + ":6: feed \"a\": \"ftp://example.com/\" is not an http, https or file URL",
+                  f + ":7: 'enabled' must be true or false",
+                  f + ":10: 'action' must be \"draft\" or \"record\"",
+                  f + ":12: duplicate feed name \"a\"",
+                  f + ":18: 'growth' must be a number",
+              });
+    }
+
     TEST_CASE("duplicate names are reported at the second declaration") {
         SUBCASE("feeds") {
             check_one_error(k_feed + k_feed, 5, "duplicate feed name \"gb\"");
@@ -414,6 +453,15 @@ action = "publish"
                         2, "(at most 64)");
     }
 
+    TEST_CASE("empty strings are not a name a type or a url") {
+        const auto r = parse("[[feed]]\nname = \"\"\ntype = \"\"\nurl = \"\"\n");
+        INFO(dump(r.errors));
+        CHECK(r.errors.size() == 3);
+        CHECK(has_error(r, 2, "feed name \"\" may only hold"));
+        CHECK(has_error(r, 3, "unknown type \"\""));
+        CHECK(has_error(r, 4, "\"\" is not an http, https or file URL"));
+    }
+
     TEST_CASE("a feed needs a name a type and a url") {
         const auto r = parse("[[feed]]\ninterval = \"5m\"\n");
         INFO(dump(r.errors));
@@ -437,10 +485,18 @@ action = "publish"
             url_error("not a url", "\"not a url\" is not an http, https or file URL");
         }
         SUBCASE("http without host") {
-            url_error("http://", "feed \"x\": ");
+            url_error("http://", "feed \"x\": URL \"http://\" has no host");
         }
-        SUBCASE("https without host") {
-            url_error("https:///rss", "feed \"x\": ");
+        SUBCASE("https with an empty authority") {
+            // libcurl alone would read this as host "rss".
+            url_error("https:///rss", "feed \"x\": URL \"https:///rss\" has no host");
+        }
+        SUBCASE("empty") {
+            url_error("", "feed \"x\": \"\" is not an http, https or file URL");
+        }
+        SUBCASE("a url that is not a string is reported once") {
+            check_one_error("[[feed]]\nname = \"x\"\ntype = \"google-trends-rss\"\nurl = 5\n", 4,
+                            "'url' must be a string");
         }
     }
 
@@ -480,6 +536,10 @@ action = "publish"
             REQUIRE(r.config.has_value());
             CHECK(r.config->feeds[0].interval == Seconds{1});
             CHECK(r.config->feeds[0].geo.empty());
+        }
+        SUBCASE("0s on a remote URL is one error") {
+            check_one_error(with_feed("interval = 0\n"), 5,
+                            "feed \"gb\": interval must be at least 1s");
         }
         SUBCASE("0s is an error even locally") {
             check_one_error("[[feed]]\nname = \"f\"\ntype = \"google-trends-rss\"\n"
