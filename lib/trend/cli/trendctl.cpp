@@ -3,6 +3,7 @@
 
 #include "trend/cli/render.hpp"
 #include "trend/config/config.hpp"
+#include "trend/control/client.hpp"
 #include "trend/daemon/backtest.hpp"
 #include "trend/daemon/draft_worker.hpp"
 #include "trend/log/log.hpp"
@@ -13,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <rapidjson/document.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -40,7 +42,14 @@ struct Globals {
     std::string config_path;
     std::string db_path;
     bool json = false;
+    double timeout_s = 5;
     config::Config config;
+
+    /** One request to the daemon; throws control::Unreachable. */
+    control::Reply ask(std::string_view cmd, std::string_view feed = {}, double timeout = 0) const {
+        const auto ms = static_cast<long long>((timeout > 0 ? timeout : timeout_s) * 1000);
+        return control::call(config.daemon.control_socket, cmd, feed, std::chrono::milliseconds(ms));
+    }
 
     fs::path database() const { return db_path.empty() ? config.daemon.database : fs::path(db_path); }
 
@@ -67,11 +76,6 @@ struct Globals {
     }
 };
 
-std::int64_t as_int(const store::Value& v) {
-    const auto* i = std::get_if<std::int64_t>(&v);
-    return i != nullptr ? *i : 0;
-}
-
 std::string as_text(const store::Value& v) { return cell_text(v); }
 
 const store::Value& column(const store::Rows& rows, std::size_t row, std::string_view name) {
@@ -92,52 +96,79 @@ std::string since_iso(const std::string& since) {
     return format_iso(SystemClock{}.now() - *d);
 }
 
-/** Whether something answers on the control socket (the daemon runs). */
-bool daemon_answers(const fs::path& socket_path) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    const std::string p = socket_path.string();
-    if (p.size() >= sizeof addr.sun_path) {
-        ::close(fd);
-        return false;
+std::string json_string(const rapidjson::Value& o, const char* key) {
+    const auto it = o.FindMember(key);
+    if (it == o.MemberEnd() || it->value.IsNull())
+        return "-";
+    if (it->value.IsString())
+        return it->value.GetString();
+    if (it->value.IsInt64())
+        return std::to_string(it->value.GetInt64());
+    return "?";
+}
+
+/** The daemon's own view, from the socket's status reply. */
+void print_daemon(const rapidjson::Document& d) {
+    std::printf("trendd %s: pid %s, up %s, %s\n", json_string(d, "version").c_str(),
+                json_string(d, "pid").c_str(),
+                format_duration(Seconds{d["uptime_s"].GetInt64()}).c_str(),
+                d["healthy"].GetBool() ? "healthy" : "DEGRADED");
+    for (const auto& r : d["degraded_reasons"].GetArray())
+        std::printf("  - %s\n", r.GetString());
+    store::Rows feeds{{"feed", "state", "last_poll_at", "last_outcome", "failures_in_row",
+                       "backoff_s", "next_poll_at"},
+                      {}};
+    for (const auto& f : d["feeds"].GetArray()) {
+        std::vector<store::Value> row;
+        for (const auto& c : feeds.columns)
+            row.emplace_back(json_string(f, c == "feed" ? "name" : c.c_str()));
+        feeds.rows.push_back(std::move(row));
     }
-    std::copy(p.begin(), p.end(), addr.sun_path);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
+    std::printf("\n");
+    print_table(stdout, feeds);
+    std::printf("\n");
 }
 
 int cmd_status(Globals& g) {
     const fs::path socket = g.config.daemon.control_socket;
-    const bool running = daemon_answers(socket);
+    std::optional<control::Reply> live;
+    std::string unreachable;
+    try {
+        live = g.ask("status");
+    } catch (const control::Unreachable& e) {
+        unreachable = e.what();
+    }
+    rapidjson::Document daemon_status;
+    if (live && live->ok)
+        daemon_status.Parse(live->data_json.c_str());
+    const bool running = live && live->ok && daemon_status.IsObject();
+    const bool healthy = running && daemon_status["healthy"].GetBool();
+
     SQLite::Database db = g.open_ro();
     const store::Rows totals = store::totals(db);
     const store::Rows feeds = store::feed_health(db);
     const store::Rows newest = store::newest_observations(db, 5);
-    bool degraded = as_int(column(totals, 0, "drafts_failed")) > 0;
-    for (std::size_t i = 0; i < feeds.rows.size(); ++i)
-        degraded = degraded || (as_int(column(feeds, i, "enabled")) != 0 &&
-                                as_int(column(feeds, i, "failures_in_row")) > 0);
-    const std::string health = !running ? "not_running" : degraded ? "degraded" : "ok";
+    const std::string health = !running ? "not_running" : healthy ? "ok" : "degraded";
     const auto bytes = fs::exists(g.database()) ? fs::file_size(g.database()) : 0;
     const int schema = db.execAndGet("PRAGMA user_version").getInt();
 
     if (g.json) {
-        std::printf("{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s},"
+        std::printf("{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s,\"status\":%s},"
                     "\"database\":{\"path\":%s,\"bytes\":%ju,\"schema_version\":%d},"
                     "\"totals\":%s,\"feeds\":%s,\"newest_observations\":%s}\n",
                     health.c_str(), running ? "true" : "false",
-                    rows_json({{"s"}, {{socket.string()}}}).substr(6).c_str(),
-                    rows_json({{"s"}, {{g.database().string()}}}).substr(6).c_str(),
+                    control::json_quote(socket.string()).c_str(),
+                    running ? live->data_json.c_str() : "null",
+                    control::json_quote(g.database().string()).c_str(),
                     static_cast<std::uintmax_t>(bytes), schema, row_json(totals).c_str(),
                     rows_json(feeds).c_str(), rows_json(newest).c_str());
     } else {
-        std::printf("trendd: %s\n", running ? (degraded ? "running, degraded" : "running")
-                                            : fmt::format("not running (nothing answers on {})",
-                                                          socket.string()).c_str());
+        if (running)
+            print_daemon(daemon_status);
+        else
+            std::printf("trendd: not running (%s)\n", unreachable.empty()
+                                                             ? "no status reply"
+                                                             : unreachable.c_str());
         std::printf("database: %s (%.1f MiB, schema %d)\n", g.database().c_str(),
                     static_cast<double>(bytes) / (1024.0 * 1024.0), schema);
         std::printf("observations: %s of %s terms, %s articles; newest %s\n",
@@ -162,7 +193,43 @@ int cmd_status(Globals& g) {
             print_table(stdout, newest, {"observed_at", "feed", "term", "traffic_label"});
         }
     }
-    return running ? (degraded ? k_exit_failed : k_exit_ok) : k_exit_not_running;
+    return running ? (healthy ? k_exit_ok : k_exit_failed) : k_exit_not_running;
+}
+
+/** poll, reload, metrics: commands the running daemon carries out. */
+int cmd_live(Globals& g, const std::string& cmd, const std::string& feed) {
+    control::Reply r;
+    try {
+        r = g.ask(cmd, feed, cmd == "poll" ? std::max(g.timeout_s, 120.0) : 0);
+    } catch (const control::Unreachable& e) {
+        throw CommandError(fmt::format("trendd is not running ({})", e.what()), k_exit_not_running);
+    }
+    if (!r.ok) {
+        if (g.json)
+            std::printf("{\"ok\":false,\"error\":%s,\"message\":%s}\n",
+                        control::json_quote(r.error).c_str(), control::json_quote(r.message).c_str());
+        throw CommandError(fmt::format("{}: {}", r.error, r.message));
+    }
+    rapidjson::Document d;
+    d.Parse(r.data_json.c_str());
+    if (g.json && cmd != "metrics") {
+        std::printf("%s\n", r.data_json.c_str());
+    } else if (cmd == "metrics") {
+        std::fputs(d["text"].GetString(), stdout);
+    } else if (cmd == "reload") {
+        std::printf("reloaded: %s feeds, %s rules\n", json_string(d, "feeds").c_str(),
+                    json_string(d, "rules").c_str());
+    }
+    if (cmd != "poll")
+        return k_exit_ok;
+    bool all_ok = true;
+    for (const auto& m : d["polled"].GetObject()) {
+        const std::string outcome = m.value.GetString();
+        all_ok = all_ok && (outcome == "ok" || outcome == "not_modified");
+        if (!g.json)
+            std::printf("%s: %s\n", m.name.GetString(), outcome.c_str());
+    }
+    return all_ok ? k_exit_ok : k_exit_failed;
 }
 
 int print_rows(const Globals& g, const store::Rows& rows, const std::vector<std::string>& columns) {
@@ -328,6 +395,8 @@ int trendctl_main(int argc, char** argv) {
                                                  "/etc/trendd/trendd.toml)");
     app.add_option("--db", g.db_path, "database file (default: the configuration's)");
     app.add_flag("--json", g.json, "print JSON (shapes in docs/cli.md)");
+    app.add_option("--timeout", g.timeout_s, "seconds to wait for the daemon (default 5; poll "
+                                             "waits at least 120)");
     app.set_version_flag("--version", "trendctl " TRENDD_VERSION);
 
     std::function<int()> run;
@@ -385,6 +454,15 @@ int trendctl_main(int argc, char** argv) {
     backtest->add_option("--db", bt.db, "keep the replay database in this file");
     backtest->add_option("--drafts", bt.drafts, "also draft the spikes into this directory");
     backtest->callback([&] { run = [&] { return cmd_backtest(g, bt); }; });
+    auto* poll = app.add_subcommand("poll", "poll one feed (or all) now and wait for the outcome");
+    std::string feed_name;
+    poll->add_option("feed", feed_name, "feed name (default: every enabled feed)");
+    poll->callback([&] { run = [&] { return cmd_live(g, "poll", feed_name); }; });
+    app.add_subcommand("reload", "re-read the configuration (refused if it has errors)")
+        ->callback([&] { run = [&] { return cmd_live(g, "reload", ""); }; });
+    app.add_subcommand("metrics", "Prometheus metrics of the running daemon")->callback([&] {
+        run = [&] { return cmd_live(g, "metrics", ""); };
+    });
     auto* exp = app.add_subcommand("export", "write observations as JSON Lines");
     std::string out;
     exp->add_option("--observations", out, "output file (.gz compresses)")->required();

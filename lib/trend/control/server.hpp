@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "trend/control/protocol.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+
+namespace trend::control {
+
+/** The control socket cannot be set up (another trendd answers on it, bind failed, ...). */
+class ServerError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/**
+ * The daemon's side of the control socket: accepts connections, reads one request per line
+ * (at most k_max_request_bytes), hands it to the handler and writes the reply it gets back
+ * (the handler may answer later, e.g. after a poll finished). Malformed or oversized requests
+ * get an error reply; a silent client costs one idle session and is closed after 60 s of
+ * silence; at most 64 sessions at once. Lives on the io_context thread.
+ */
+class Server final {
+public:
+    using Respond = std::function<void(std::string reply_line)>;
+    using Handler = std::function<void(const Request&, Respond)>;
+
+private:
+    struct Session;
+    boost::asio::io_context& m_io;
+    boost::asio::local::stream_protocol::acceptor m_acceptor;
+    std::filesystem::path m_path;
+    Handler m_handler;
+    std::shared_ptr<int> m_sessions; ///< live session count, shared with the sessions
+
+public:
+    /** Binds `path` (mode 0660), replacing a stale socket file that nothing answers on.
+     *  Throws ServerError when another process answers there or the bind fails. */
+    Server(boost::asio::io_context& io, std::filesystem::path path, Handler handler);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /** Stops accepting and removes the socket file. Sessions in progress finish. */
+    void stop() noexcept;
+
+private:
+    void accept();
+};
+
+} // namespace trend::control
