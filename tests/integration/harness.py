@@ -20,7 +20,6 @@ TRENDD_KEEP_TMP=1 keeps the work directory (it is always kept and printed on fai
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os

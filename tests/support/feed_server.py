@@ -20,7 +20,8 @@ Routes
   GET /fault/stall                                         read the request, never answer
   GET /fault/redirect-loop[?n=K]                           302 to itself with n=K+1
   GET /fault/truncated?file=F                              full Content-Length, half the body, close
-  GET /fault/gzip-bomb?mb=N                                Content-Encoding: gzip of N MB (default 100)
+  GET /fault/gzip-bomb?mb=N                                Content-Encoding: gzip (chunked) of N MB of
+                                                           blanks (default 100), about 1000:1
   GET /fault/wrong-type                                    200 application/octet-stream garbage
   GET /fault/html                                          200 text/html Google-style 429 page
   GET /fault/huge?mb=N[&length=1]                          N MB (default 50) of endless-looking RSS,
@@ -96,21 +97,32 @@ QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, T
                 socket.timeout)
 
 _bomb_lock = threading.Lock()
-_bombs: dict[int, bytes] = {}
+_bombs: dict[int, list[bytes]] = {}
+BOMB_PROLOGUE = b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
 
 
-def gzip_bomb(mb: int) -> bytes:
-    """gzip of an RSS prologue followed by mb MiB of blanks (about 1000:1), computed once per size."""
+def gzip_bomb_parts(mb: int):
+    """Yields the gzip (about 1000:1) of an RSS prologue followed by mb MiB of blanks, in pieces.
+    The first request for a size compresses as it goes (so the first bytes leave at once, not
+    after a second of CPU); a fully sent bomb is kept and later requests replay it."""
     with _bomb_lock:
-        if mb not in _bombs:
-            co = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: gzip container
-            parts = [co.compress(b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>')]
-            block = b" " * (1 << 20)
-            for _ in range(mb):
-                parts.append(co.compress(block))
-            parts.append(co.flush())
-            _bombs[mb] = b"".join(parts)
-        return _bombs[mb]
+        cached = _bombs.get(mb)
+    if cached is not None:
+        yield from cached
+        return
+    parts: list[bytes] = []
+    co = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: gzip container
+    block = b" " * (1 << 20)
+    for data in [BOMB_PROLOGUE] + [block] * mb:
+        out = co.compress(data)
+        if out:
+            parts.append(out)
+            yield out
+    out = co.flush()
+    parts.append(out)
+    yield out
+    with _bomb_lock:
+        _bombs.setdefault(mb, parts)
 
 
 def huge_chunks(total: int):
@@ -369,7 +381,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         mb = int(q.get("mb", "100"))
         if not 0 < mb <= 10240:
             raise ValueError("mb")
-        self.send_body(200, gzip_bomb(mb), RSS_TYPE, {"Content-Encoding": "gzip"})
+        self.send_response(200)
+        self.send_header("Content-Type", RSS_TYPE)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for part in gzip_bomb_parts(mb):
+            if STOP.is_set():
+                self.close_connection = True
+                return
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
     def fault_wrong_type(self, q):
         garbage = random.Random(1729).randbytes(4096)
@@ -413,6 +436,9 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a client opening a dozen connections at once would see
+    # dropped SYNs and 1 s retransmit stalls that look like slowness of the client under test.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]

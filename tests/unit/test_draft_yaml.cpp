@@ -4,10 +4,11 @@
 #include "trend/draft/article.hpp"
 #include "trend/draft/yaml.hpp"
 
+#include <rapidjson/document.h>
+
 #include <array>
 #include <cstdio>
 #include <memory>
-#include <rapidjson/document.h>
 #include <string>
 #include <vector>
 

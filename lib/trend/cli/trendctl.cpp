@@ -6,6 +6,7 @@
 #include "trend/control/client.hpp"
 #include "trend/daemon/backtest.hpp"
 #include "trend/daemon/draft_worker.hpp"
+#include "trend/fetch/http_client.hpp"
 #include "trend/log/log.hpp"
 #include "trend/store/database.hpp"
 #include "trend/store/queries.hpp"
@@ -13,6 +14,7 @@
 #include "trend/util/text.hpp"
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <zlib.h>
@@ -20,6 +22,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <thread>
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -67,12 +70,16 @@ struct Globals {
             }
         }
         config::LoadResult r = config::load(path);
-        if (!r.config) {
-            for (const auto& e : r.errors)
-                std::fprintf(stderr, "%s\n", e.str().c_str());
-            throw CommandError("the configuration has errors", k_exit_usage);
+        if (r.config) {
+            config = std::move(*r.config);
+            return;
         }
-        config = std::move(*r.config);
+        // trendctl only needs to find the database and the daemon: a config with errors (say,
+        // just edited, before `trendctl reload`) still tells where they are.
+        std::fprintf(stderr, "trendctl: warning: %s has errors (see trendd --check-config); "
+                             "using the paths it names\n",
+                     path.c_str());
+        config = r.best_effort ? std::move(*r.best_effort) : config::defaults();
     }
 };
 
@@ -288,16 +295,31 @@ int cmd_draft(Globals& g, const std::string& term) {
     const auto id = st.request_draft(norm, clock.now());
     if (!id)
         throw CommandError(fmt::format("no observation of \"{}\" in {}", term, g.database().string()));
-    daemon::DraftWorker worker(st, g.config, clock);
-    const auto ok = worker.run_one(*id);
+    // The same worker as the daemon's, on a short-lived loop; a retry due within two minutes
+    // is waited for, a later one is left to the daemon.
+    boost::asio::io_context io;
+    fetch::HttpClient http(io);
+    daemon::DraftWorker worker(st, g.config, clock, &http);
+    const auto deadline = clock.now() + Seconds{120};
+    for (;;) {
+        worker.run_next([](bool) {}, *id);
+        io.restart();
+        io.run();
+        const auto next = st.next_due();
+        const store::Rows state = store::draft_document(st.db(), std::to_string(*id));
+        if (as_text(column(state, 0, "status")) != "queued" || !next || *next > deadline)
+            break;
+        std::this_thread::sleep_for(std::max(Seconds{1}, *next - clock.now()));
+    }
     const store::Rows rows = store::draft_document(st.db(), std::to_string(*id));
+    const std::string status = as_text(column(rows, 0, "status"));
     if (g.json)
         std::printf("%s\n", row_json(rows).c_str());
     else
         std::printf("draft %lld: %s %s\n", static_cast<long long>(*id),
                     as_text(column(rows, 0, "status")).c_str(),
                     as_text(column(rows, 0, "path")).c_str());
-    return ok.value_or(false) ? k_exit_ok : k_exit_failed;
+    return status == "draft" || status == "needs_review" ? k_exit_ok : k_exit_failed;
 }
 
 struct BacktestArgs {
@@ -388,6 +410,7 @@ int cmd_export(Globals& g, const std::string& out_path) {
 
 int trendctl_main(int argc, char** argv) {
     log::set_level(log::Level::warning);
+    fetch::global_init();
     CLI::App app{"trendctl: status, spikes, drafts and history of trendd", "trendctl"};
     app.require_subcommand(1);
     Globals g;

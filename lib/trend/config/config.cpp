@@ -546,10 +546,11 @@ LoadResult parse(std::string_view toml_text, const fs::path& file) {
     const auto by_line = [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; };
     std::stable_sort(out.errors.begin(), out.errors.end(), by_line);
     std::stable_sort(out.warnings.begin(), out.warnings.end(), by_line);
-    if (out.errors.empty()) {
-        fill_defaults(c);
+    fill_defaults(c);
+    if (out.errors.empty())
         out.config = std::move(c);
-    }
+    else
+        out.best_effort = std::move(c);
     return out;
 }
 

@@ -98,6 +98,9 @@ struct Diagnostic {
 /** Either a config (errors empty) or every error found. Warnings never block. */
 struct LoadResult {
     std::optional<Config> config;
+    /** What could be read despite errors (the paths of [daemon], ...), defaults elsewhere;
+     *  for tools that only need to find the daemon (trendctl reload reports the errors). */
+    std::optional<Config> best_effort;
     std::vector<Diagnostic> errors;
     std::vector<Diagnostic> warnings;
 };

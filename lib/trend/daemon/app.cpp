@@ -2,6 +2,7 @@
 #include "trend/daemon/app.hpp"
 
 #include "trend/config/config.hpp"
+#include "trend/daemon/backlog.hpp"
 #include "trend/daemon/draft_worker.hpp"
 #include "trend/daemon/ingest.hpp"
 #include "trend/daemon/poller.hpp"
@@ -47,6 +48,9 @@ std::optional<config::Config> load_config(const Options& opt) {
     return std::move(r.config);
 }
 
+/** How long --once waits for a retry (an LLM's Retry-After, a webhook's backoff). */
+constexpr Seconds k_once_retry_horizon{120};
+
 /** --once: every enabled feed polled concurrently, then every queued draft written. */
 int run_once(const config::Config& cfg) {
     store::Store store(cfg.daemon.database);
@@ -67,10 +71,17 @@ int run_once(const config::Config& cfg) {
         });
     }
     io.run();
-    DraftWorker worker(store, cfg, clock);
-    const DraftRun drafted = worker.run_pending();
-    log::info("trendd", "once: {} feeds polled ({} failed), {} drafts written ({} failed)",
-              cfg.feeds.size(), failed, drafted.written, drafted.failed);
+    // Then every draft and webhook that is due, waiting for retries due within two minutes.
+    DraftWorker worker(store, cfg, clock, &http);
+    notify::Notifier notifier(store, cfg.notify, clock, http);
+    Backlog backlog(io, store, worker, &notifier, clock);
+    backlog.drain(k_once_retry_horizon, [&io] { io.stop(); });
+    io.restart();
+    io.run();
+    const DraftRun drafted = worker.totals();
+    log::info("trendd", "once: {} feeds polled ({} failed), {} drafts written ({} failed), "
+              "{} pending",
+              cfg.feeds.size(), failed, drafted.written, drafted.failed, store.pending_drafts());
     return k_exit_ok;
 }
 

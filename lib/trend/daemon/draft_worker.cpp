@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "trend/daemon/draft_worker.hpp"
 
+#include "trend/config/secrets.hpp"
 #include "trend/draft/article.hpp"
-#include "trend/draft/builtin_drafter.hpp"
 #include "trend/draft/grounding.hpp"
 #include "trend/draft/slug.hpp"
 #include "trend/log/log.hpp"
@@ -12,13 +12,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cassert>
 #include <filesystem>
+#include <random>
 
 namespace trend::daemon {
 
 namespace {
 
-constexpr int k_max_attempts = 3;
+/** Attempts of a built-in job (a failure there is a bug or a full disk, not a flaky server). */
+constexpr int k_builtin_attempts = 3;
 
 std::string json_array(const std::vector<std::string>& items) {
     rapidjson::StringBuffer buf;
@@ -30,66 +33,252 @@ std::string json_array(const std::vector<std::string>& items) {
     return buf.GetString();
 }
 
+/** 2 s, 4 s, 8 s ... at most 10 min, +-20%, and never sooner than Retry-After. */
+Seconds llm_retry_delay(int attempts, std::optional<Seconds> retry_after) {
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    const double base = std::min(600.0, 2.0 * static_cast<double>(1LL << std::min(attempts - 1, 20)));
+    const double jittered = base * std::uniform_real_distribution<double>(0.8, 1.2)(rng);
+    const auto d = Seconds{static_cast<long long>(std::ceil(jittered))};
+    return std::max(d, retry_after.value_or(Seconds{0}));
+}
+
 } // namespace
 
-DraftWorker::DraftWorker(store::Store& store, const config::Config& config, const Clock& clock)
-    : m_store(store), m_config(config), m_clock(clock) {
+/** One LLM job in flight, shared by the callbacks of its transfers. */
+struct DraftWorker::LlmCall {
+    store::DraftJob job;
+    draft::Story story;
+    std::vector<draft::Source> sources;
+    std::vector<std::string> facts;
+    draft::openai::Prompt prompt;
+    bool revalidated = false; ///< a reply that did not validate was already retried
+    std::function<void(bool)> done;
+};
+
+DraftWorker::DraftWorker(store::Store& store, const config::Config& config, const Clock& clock,
+                         fetch::HttpClient* http)
+    : m_store(store), m_config(config), m_clock(clock), m_http(http) {
+    if (m_http != nullptr && m_config.drafter.kind == "openai")
+        m_api_key = config::read_secret(m_config.drafter.openai.api_key_env, "openai-api-key");
     if (const int n = util::remove_stale_temp_files(m_config.daemon.drafts_dir); n > 0)
         log::notice("draft", "removed {} temp file(s) of writes interrupted by a crash", n);
 }
 
 DraftRun DraftWorker::run_pending(int limit) {
-    DraftRun run;
+    assert(m_http == nullptr && "run_pending drafts synchronously: built-in only");
+    const DraftRun before = m_totals;
     for (int i = 0; i < limit; ++i) {
-        const std::optional<bool> ok = run_one();
-        if (!ok)
+        bool handled = false;
+        run_next([&](bool h) { handled = h; });
+        if (!handled)
             break;
-        ++(*ok ? run.written : run.failed);
     }
-    return run;
+    return {m_totals.written - before.written, m_totals.failed - before.failed};
 }
 
-std::optional<bool> DraftWorker::run_one(std::optional<store::Id> only) {
+void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::Id> only) {
+    if (m_busy) {
+        done(false);
+        return;
+    }
     const std::optional<store::DraftJob> job = m_store.claim_draft(m_clock.now(), only);
-    if (!job)
-        return std::nullopt;
+    if (!job) {
+        done(false);
+        return;
+    }
     util::crash_point("draft-after-claim");
     try {
-        draft(*job);
-        return true;
+        draft::Story story = store::load_story(m_store.db(), job->spike_id);
+        store::DraftJob j = *job;
+        if (j.slug.empty()) {
+            j.slug = draft::slugify(story.term);
+            if (m_store.slug_taken(j.slug, j.id))
+                j.slug = draft::slugify(fmt::format("{} {}", j.slug, j.spike_id));
+            m_store.set_draft_slug(j.id, j.slug);
+        }
+        if (m_http != nullptr && m_config.drafter.kind == "openai") {
+            auto call = std::make_shared<LlmCall>();
+            call->job = std::move(j);
+            call->story = std::move(story);
+            call->done = std::move(done);
+            start_llm(std::move(call));
+            return;
+        }
+        finish_builtin(j, story, "");
     } catch (const std::exception& e) {
         const Timestamp now = m_clock.now();
         std::optional<Timestamp> retry;
-        if (job->attempts < k_max_attempts)
+        if (job->attempts < k_builtin_attempts)
             retry = now + Seconds{60} * (1 << job->attempts);
-        log::error("draft", "draft {} (spike {}) attempt {} failed: {}", job->id, job->spike_id,
-                   job->attempts, e.what());
-        try {
-            m_store.fail_draft(job->id, e.what(), retry, now);
-        } catch (const std::exception& e2) {
-            log::error("draft", "draft {}: cannot record the failure: {}", job->id, e2.what());
-        }
-        return false;
+        fail(*job, e.what(), retry);
     }
+    done(true);
 }
 
-void DraftWorker::draft(const store::DraftJob& job) {
-    const draft::Story story = store::load_story(m_store.db(), job.spike_id);
-    std::string slug = job.slug;
-    if (slug.empty()) {
-        slug = draft::slugify(story.term);
-        if (m_store.slug_taken(slug, job.id))
-            slug = draft::slugify(fmt::format("{} {}", slug, job.spike_id));
-        m_store.set_draft_slug(job.id, slug);
+void DraftWorker::start_llm(std::shared_ptr<LlmCall> call) {
+    m_busy = true;
+    call->sources = draft::sources_of(draft::select_articles(call->story.articles));
+    call->facts = draft::story_facts(call->story);
+    call->prompt = draft::openai::build_prompt(call->story, call->sources, call->facts);
+    if (!call->job.raw_reply.empty()) {
+        log::notice("draft", "draft {}: using the reply received before a restart (no new call)",
+                    call->job.id);
+        process_reply(call, call->job.raw_reply);
+        return;
     }
+    call_llm(std::move(call));
+}
 
-    const draft::Draft d = draft::draft_builtin(story);
+void DraftWorker::call_llm(std::shared_ptr<LlmCall> call) {
+    const config::OpenAIConfig& cfg = m_config.drafter.openai;
+    const double spent = m_store.spent_on_day(m_clock.now());
+    const double worst = draft::openai::worst_case_usd(call->prompt, cfg);
+    if (spent + worst > cfg.max_usd_per_day) {
+        llm_failed(call,
+                   fmt::format("daily spending cap of ${:.2f} reached: ${:.4f} spent today, this "
+                               "call could cost up to ${:.4f}; no call made",
+                               cfg.max_usd_per_day, spent, worst),
+                   false, std::nullopt);
+        return;
+    }
+    fetch::Request req;
+    std::string base = cfg.base_url;
+    while (!base.empty() && base.back() == '/')
+        base.pop_back();
+    req.url = base + "/chat/completions";
+    req.method = "POST";
+    req.body = draft::openai::request_body(call->prompt, cfg);
+    req.headers = {"Content-Type: application/json", "Accept: application/json"};
+    if (!m_api_key.empty())
+        req.headers.push_back("Authorization: Bearer " + m_api_key);
+    req.user_agent = m_config.daemon.user_agent;
+    req.total_timeout = cfg.timeout;
+    req.max_body_bytes = 8 * 1024 * 1024;
+    req.max_redirects = 0; // a redirect would carry the key elsewhere
+    log::info("draft", "draft {}: calling {} ({}), attempt {}", call->job.id, cfg.model, base,
+              call->job.attempts);
+    m_http->start(std::move(req), [this, call](fetch::Response r) { on_llm_reply(call, std::move(r)); });
+}
+
+void DraftWorker::on_llm_reply(std::shared_ptr<LlmCall> call, fetch::Response r) {
+    using draft::openai::scrub;
+    if (r.transport == fetch::Transport::cancelled) {
+        m_busy = false; // shutting down: the job stays 'drafting' and is redone at the next start
+        return;
+    }
+    if (r.transport != fetch::Transport::complete) {
+        llm_failed(call, scrub(r.error, m_api_key), true, std::nullopt);
+        return;
+    }
+    if (r.http_status != 200) {
+        const auto f = draft::openai::classify_http_failure(r.http_status, r.body);
+        llm_failed(call, scrub(f.message, m_api_key), f.retryable, r.retry_after);
+        return;
+    }
+    // Paid for: keep it before anything else can go wrong.
+    draft::openai::Usage usage;
+    std::string model = m_config.drafter.openai.model;
+    auto parsed = draft::openai::parse_completion(r.body);
+    if (auto* c = std::get_if<draft::openai::Completion>(&parsed)) {
+        usage = c->usage;
+        if (!c->model.empty())
+            model = c->model;
+    }
+    const std::string raw = scrub(r.body, m_api_key);
+    m_store.record_llm_reply(call->job.id, raw, model, usage.prompt_tokens, usage.completion_tokens,
+                             usage.cached_tokens,
+                             draft::openai::cost_usd(usage, m_config.drafter.openai));
+    util::crash_point("llm-after-reply");
+    process_reply(call, raw);
+}
+
+void DraftWorker::process_reply(std::shared_ptr<LlmCall> call, const std::string& raw) {
+    std::string reason;
+    std::string model;
+    std::optional<draft::openai::ModelDraft> md;
+    auto parsed = draft::openai::parse_completion(raw);
+    if (auto* err = std::get_if<std::string>(&parsed)) {
+        reason = *err;
+    } else {
+        const auto& c = std::get<draft::openai::Completion>(parsed);
+        model = c.model;
+        auto m = draft::openai::parse_model_draft(c.content);
+        if (auto* e = std::get_if<std::string>(&m))
+            reason = *e;
+        else
+            md = std::move(std::get<draft::openai::ModelDraft>(m));
+    }
+    if (!md) {
+        if (!call->revalidated) {
+            call->revalidated = true;
+            m_store.clear_raw_reply(call->job.id);
+            log::warning("draft", "draft {}: the reply did not validate ({}); asking once more",
+                         call->job.id, reason);
+            call_llm(call);
+            return;
+        }
+        llm_failed(call, "the reply did not validate twice: " + reason, false, std::nullopt);
+        return;
+    }
+    try {
+        const draft::Draft base = draft::draft_builtin(call->story);
+        draft::Draft d;
+        d.title = md->title;
+        d.summary = md->summary;
+        d.tags = md->tags.empty() ? base.tags : md->tags;
+        d.body = draft::openai::finish_body(*md, call->sources, call->story);
+        d.sources = call->sources;
+        d.cover = base.cover;
+        d.facts = call->facts;
+        const auto citations = draft::grounding::citation_problems(md->body, call->sources.size());
+        finish(call->job, call->story, d, "openai",
+               model.empty() ? m_config.drafter.openai.model : model, citations, "");
+    } catch (const std::exception& e) {
+        fail(call->job, e.what(), std::nullopt);
+    }
+    m_busy = false;
+    call->done(true);
+}
+
+void DraftWorker::llm_failed(std::shared_ptr<LlmCall> call, const std::string& reason,
+                             bool retryable, std::optional<Seconds> retry_after) {
+    const config::OpenAIConfig& cfg = m_config.drafter.openai;
+    const store::DraftJob& job = call->job;
+    try {
+        if (retryable && job.attempts < cfg.max_attempts) {
+            const Seconds delay = llm_retry_delay(job.attempts, retry_after);
+            log::warning("draft", "draft {}: attempt {} of {} failed: {}; retry in {}", job.id,
+                         job.attempts, cfg.max_attempts, reason, format_duration(delay));
+            m_store.fail_draft(job.id, reason, m_clock.now() + delay, m_clock.now());
+        } else if (cfg.fallback == config::Fallback::builtin) {
+            log::error("draft", "draft {}: {}; falling back to the built-in drafter", job.id, reason);
+            finish_builtin(job, call->story, reason);
+        } else {
+            fail(job, reason, std::nullopt);
+        }
+    } catch (const std::exception& e) {
+        log::error("draft", "draft {}: {}", job.id, e.what());
+    }
+    m_busy = false;
+    call->done(true);
+}
+
+void DraftWorker::finish_builtin(const store::DraftJob& job, const draft::Story& story,
+                                 const std::string& fallback_reason) {
+    finish(job, story, draft::draft_builtin(story), "builtin", "", {}, fallback_reason);
+}
+
+void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
+                         const draft::Draft& d, const std::string& drafter,
+                         const std::string& model, const std::vector<std::string>& extra_problems,
+                         const std::string& note) {
     const auto evidence = draft::evidence_of(story, d);
-    const std::vector<std::string> unverified = draft::grounding::unverified_claims(d.body, evidence);
+    std::vector<std::string> unverified = draft::grounding::unverified_claims(d.body, evidence);
+    unverified.insert(unverified.end(), extra_problems.begin(), extra_problems.end());
 
     draft::FrontMatter fm;
     fm.title = d.title;
-    fm.slug = slug;
+    fm.slug = job.slug;
     fm.date = m_clock.now();
     fm.status = unverified.empty() ? "draft" : "needs_review";
     fm.summary = d.summary;
@@ -102,33 +291,58 @@ void DraftWorker::draft(const store::DraftJob& job) {
     fm.sources = d.sources;
     fm.word_count = draft::count_words(d.body);
     fm.reading_time_minutes = draft::reading_time_minutes(fm.word_count);
-    fm.drafter = "builtin";
+    fm.drafter = drafter;
     fm.unverified = unverified;
+    if (drafter == "openai") {
+        fm.model = model;
+        const store::DraftRecord usage = m_store.draft_usage(job.id);
+        fm.generation_costs = draft::GenerationCosts{usage.prompt_tokens.value_or(0),
+                                                     usage.completion_tokens.value_or(0),
+                                                     usage.cached_tokens, usage.cost_usd.value_or(0)};
+    }
     const std::string markdown = draft::render_document(fm, d.body);
 
     const std::filesystem::path dir = m_config.daemon.drafts_dir;
     std::filesystem::create_directories(dir);
-    const std::filesystem::path path = dir / draft::draft_file_name(story.detected_at, slug);
+    const std::filesystem::path path = dir / draft::draft_file_name(story.detected_at, job.slug);
     util::write_file_atomic(path, markdown);
     util::crash_point("draft-after-file");
 
     store::DraftRecord r;
     r.status = fm.status;
-    r.drafter = fm.drafter;
-    r.slug = slug;
+    r.drafter = drafter;
+    r.model = drafter == "openai" ? model : "";
+    r.slug = job.slug;
     r.path = path.string();
     r.title = fm.title;
     r.summary = fm.summary;
     r.markdown = markdown;
     r.word_count = static_cast<std::int64_t>(fm.word_count);
     r.unverified_json = json_array(unverified);
+    r.last_error = note;
     auto tx = m_store.begin();
     m_store.complete_draft(job.id, r, m_clock.now());
+    if (!m_config.notify.webhook_url.empty())
+        m_store.queue_notification(job.id, m_clock.now());
     util::crash_point("draft-before-commit");
     tx.commit();
-    log::notice("draft", "draft {} written: {} ({}, {} words{})", job.id, path.string(), fm.status,
-                fm.word_count,
+    ++m_totals.written;
+    log::notice("draft", "draft {} written: {} ({}, {}, {} words{})", job.id, path.string(),
+                drafter, fm.status, fm.word_count,
                 unverified.empty() ? "" : fmt::format(", {} unverified", unverified.size()));
+}
+
+void DraftWorker::fail(const store::DraftJob& job, const std::string& reason,
+                       std::optional<Timestamp> retry) {
+    log::error("draft", "draft {} (spike {}) attempt {} failed: {}{}", job.id, job.spike_id,
+               job.attempts, reason, retry ? "; will retry" : "");
+    try {
+        m_store.fail_draft(job.id, reason, retry, m_clock.now());
+    } catch (const std::exception& e) {
+        log::error("draft", "draft {}: cannot record the failure: {}", job.id, e.what());
+    }
+    if (!retry)
+        ++m_totals.failed;
 }
 
 } // namespace trend::daemon

@@ -2,8 +2,12 @@
 #pragma once
 
 #include "trend/config/config.hpp"
+#include "trend/draft/builtin_drafter.hpp"
+#include "trend/draft/openai.hpp"
+#include "trend/fetch/http_client.hpp"
 #include "trend/store/store.hpp"
 
+#include <functional>
 #include <optional>
 
 namespace trend::daemon {
@@ -15,30 +19,62 @@ struct DraftRun {
 
 /**
  * Turns queued draft jobs into explainer files and drafts rows: claim (attempt counted), load
- * the story, draft, grounding check, front matter, write the file atomically, store the same
- * content. A crash anywhere leaves the job 'drafting'; the next start queues it again and the
- * worker redoes it: the file
- * name is fixed by the job's slug and the spike's date, so the redo overwrites the same file
- * and a spike never gets two drafts.
+ * the story, draft (built-in, or one OpenAI-compatible call on the loop), grounding check,
+ * front matter, write the file atomically, store the same content (and queue its webhook) in
+ * one transaction.
+ *
+ * Crash safety: a crash leaves the job 'drafting'; the next start queues it again and the
+ * worker redoes it. The file name is fixed by the job's slug and the spike's date, so the redo
+ * overwrites the same file and a spike never gets two drafts. An LLM reply is stored the
+ * moment it arrives, so a redo processes it instead of paying for a second call.
+ *
+ * LLM failures: 429/5xx/timeouts are retried with exponential backoff (at least Retry-After)
+ * up to max_attempts; other errors and exhausted retries take the configured fallback (the
+ * built-in drafter, or 'failed'); so does a call the daily spending cap would not cover.
+ *
+ * Lives on the io_context thread; one job at a time.
  */
 class DraftWorker final {
+    struct LlmCall;
+
     store::Store& m_store;
     const config::Config& m_config;
     const Clock& m_clock;
+    fetch::HttpClient* m_http; ///< null: built-in only (backtest)
+    std::string m_api_key;
+    bool m_busy = false;
+    DraftRun m_totals; ///< since construction
 
 public:
-    /** Also removes the temp files of a write that a crash interrupted. */
-    DraftWorker(store::Store& store, const config::Config& config, const Clock& clock);
+    /** `http` null means built-in drafting whatever the config says. Removes temp files of a
+     *  write that a crash interrupted. */
+    DraftWorker(store::Store& store, const config::Config& config, const Clock& clock,
+                fetch::HttpClient* http = nullptr);
 
-    /** Drafts every due job, at most `limit`. */
+    [[nodiscard]] bool busy() const noexcept { return m_busy; }
+    [[nodiscard]] DraftRun totals() const noexcept { return m_totals; }
+
+    /** Starts the next due job (or job `only`): `done(true)` once it was handled (written,
+     *  failed or queued for a retry), `done(false)` at once when no job is due. A built-in job
+     *  completes before run_next returns. */
+    void run_next(std::function<void(bool)> done, std::optional<store::Id> only = std::nullopt);
+
+    /** Drafts every due job with the built-in drafter, synchronously (backtest, tests). */
     DraftRun run_pending(int limit = 1000);
 
-    /** Drafts the next due job (or job `only`); nullopt when none. Returns whether it
-     *  succeeded. */
-    std::optional<bool> run_one(std::optional<store::Id> only = std::nullopt);
-
 private:
-    void draft(const store::DraftJob& job);
+    void start_llm(std::shared_ptr<LlmCall> call);
+    void call_llm(std::shared_ptr<LlmCall> call);
+    void on_llm_reply(std::shared_ptr<LlmCall> call, fetch::Response response);
+    void process_reply(std::shared_ptr<LlmCall> call, const std::string& raw);
+    void llm_failed(std::shared_ptr<LlmCall> call, const std::string& reason, bool retryable,
+                    std::optional<Seconds> retry_after);
+    void finish_builtin(const store::DraftJob& job, const draft::Story& story,
+                        const std::string& fallback_reason);
+    void finish(const store::DraftJob& job, const draft::Story& story, const draft::Draft& d,
+                const std::string& drafter, const std::string& model,
+                const std::vector<std::string>& extra_problems, const std::string& note);
+    void fail(const store::DraftJob& job, const std::string& reason, std::optional<Timestamp> retry);
 };
 
 } // namespace trend::daemon

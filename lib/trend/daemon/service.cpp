@@ -3,6 +3,7 @@
 
 #include "trend/control/server.hpp"
 #include "trend/daemon/app.hpp"
+#include "trend/daemon/backlog.hpp"
 #include "trend/daemon/draft_worker.hpp"
 #include "trend/daemon/fetch_limiter.hpp"
 #include "trend/daemon/ingest.hpp"
@@ -98,6 +99,8 @@ class Service final {
     fetch::HttpClient m_http{m_io};
     Poller m_poller;
     DraftWorker m_drafts;
+    notify::Notifier m_notifier;
+    Backlog m_backlog;
     FetchLimiter m_limiter;
     std::unique_ptr<control::Server> m_control;
     std::map<std::string, FeedState> m_feeds;
@@ -113,7 +116,10 @@ public:
         : m_config(std::move(config)), m_config_path(std::move(config_path)),
           m_started_at(m_clock.now()), m_store(m_config.daemon.database),
           m_ingestor(m_store, detect::compile_rules(m_config.rules)),
-          m_poller(m_http, m_store, m_ingestor, m_clock), m_drafts(m_store, m_config, m_clock),
+          m_poller(m_http, m_store, m_ingestor, m_clock),
+          m_drafts(m_store, m_config, m_clock, &m_http),
+          m_notifier(m_store, m_config.notify, m_clock, m_http),
+          m_backlog(m_io, m_store, m_drafts, &m_notifier, m_clock, [this] { update_status(); }),
           m_limiter(m_config.daemon.max_concurrent_fetches, m_config.daemon.max_fetches_per_host) {}
 
     int run() {
@@ -130,7 +136,7 @@ public:
         start_watchdog();
         tick();
         // Drafts left by a crash or queued while we were down come first.
-        asio::post(m_io, [this] { run_drafts(); });
+        asio::post(m_io, [this] { m_backlog.kick(); });
         log::notice("trendd", "started: {} feeds, {} rules, database {}, control socket {}",
                     m_feeds.size(), m_config.rules.size(), m_config.daemon.database.string(),
                     m_config.daemon.control_socket.string());
@@ -247,16 +253,7 @@ private:
                          st.failures_in_row, format_duration(delay));
         arm(st, delay);
         if (!s.stats.drafts.empty())
-            asio::post(m_io, [this] { run_drafts(); });
-        update_status();
-    }
-
-    void run_drafts() {
-        // The built-in drafter takes milliseconds: one job per loop turn keeps polls flowing.
-        if (m_stopping)
-            return;
-        if (m_drafts.run_one())
-            asio::post(m_io, [this] { run_drafts(); });
+            m_backlog.kick();
         update_status();
     }
 
@@ -461,6 +458,7 @@ private:
         m_signals.cancel();
         m_watchdog.cancel();
         m_tick.cancel();
+        m_backlog.stop();
         m_control->stop();
         for (auto& [name, st] : m_feeds)
             st.timer->cancel();

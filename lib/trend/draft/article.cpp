@@ -5,6 +5,7 @@
 #include "trend/draft/yaml.hpp"
 
 #include <fmt/format.h>
+
 #include <iterator>
 
 namespace trend::draft {

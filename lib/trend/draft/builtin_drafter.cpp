@@ -4,10 +4,9 @@
 #include "trend/detect/detector.hpp"
 #include "trend/util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
+#include <fmt/format.h>
 #include <set>
 
 namespace trend::draft {
@@ -15,16 +14,17 @@ namespace trend::draft {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 24> k_places{{
-    {"AR", "Argentina"}, {"AU", "Australia"}, {"BD", "Bangladesh"}, {"BR", "Brazil"},
-    {"CA", "Canada"},    {"DE", "Germany"},   {"ES", "Spain"},      {"FR", "France"},
-    {"GB", "the UK"},    {"HK", "Hong Kong"}, {"IN", "India"},      {"IT", "Italy"},
-    {"JP", "Japan"},     {"KR", "South Korea"}, {"MX", "Mexico"},   {"NG", "Nigeria"},
-    {"NL", "the Netherlands"}, {"PH", "the Philippines"}, {"PT", "Portugal"},
-    {"SG", "Singapore"}, {"TW", "Taiwan"},    {"UA", "Ukraine"},    {"US", "the US"},
-    {"VN", "Vietnam"},
+    {"AR", "Argentina"},       {"AU", "Australia"},       {"BD", "Bangladesh"}, {"BR", "Brazil"},
+    {"CA", "Canada"},          {"DE", "Germany"},         {"ES", "Spain"},      {"FR", "France"},
+    {"GB", "the UK"},          {"HK", "Hong Kong"},       {"IN", "India"},      {"IT", "Italy"},
+    {"JP", "Japan"},           {"KR", "South Korea"},     {"MX", "Mexico"},     {"NG", "Nigeria"},
+    {"NL", "the Netherlands"}, {"PH", "the Philippines"}, {"PT", "Portugal"},   {"SG", "Singapore"},
+    {"TW", "Taiwan"},          {"UA", "Ukraine"},         {"US", "the US"},     {"VN", "Vietnam"},
 }};
 
-std::string in_quotes(std::string_view s) { return fmt::format("“{}”", s); }
+std::string in_quotes(std::string_view s) {
+    return fmt::format("“{}”", s);
+}
 
 std::string day_and_time(Timestamp t) {
     const std::string iso = format_iso(t);
@@ -58,15 +58,17 @@ bool near_duplicate(const std::set<std::string>& a, const std::set<std::string>&
     return static_cast<double>(common) / static_cast<double>(uni) >= 0.8;
 }
 
-/** The story's articles without repeats (same URL was done by the query; same headline here). */
-std::vector<StoryArticle> distinct_articles(const std::vector<StoryArticle>& in) {
+} // namespace
+
+std::vector<StoryArticle> select_articles(const std::vector<StoryArticle>& in) {
     std::vector<StoryArticle> out;
     std::vector<std::set<std::string>> seen;
     for (const StoryArticle& a : in) {
         if (a.title.empty())
             continue;
         auto words = title_words(a.title);
-        if (std::any_of(seen.begin(), seen.end(), [&](const auto& s) { return near_duplicate(s, words); }))
+        if (std::any_of(seen.begin(), seen.end(),
+                        [&](const auto& s) { return near_duplicate(s, words); }))
             continue;
         seen.push_back(std::move(words));
         out.push_back(a);
@@ -76,14 +78,52 @@ std::vector<StoryArticle> distinct_articles(const std::vector<StoryArticle>& in)
     return out;
 }
 
+std::vector<Source> sources_of(const std::vector<StoryArticle>& articles) {
+    std::vector<Source> out;
+    for (const StoryArticle& a : articles)
+        out.push_back({a.title, a.url, a.source});
+    return out;
+}
+
+std::string sources_section(const std::vector<Source>& sources, const Story& s) {
+    std::string b = "## Sources\n\n";
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        b += fmt::format("{}. [{}]({})", i + 1, sources[i].title, sources[i].url);
+        if (!sources[i].source.empty())
+            b += fmt::format(", {}", sources[i].source);
+        b += '\n';
+    }
+    b += fmt::format("{}Search interest: Google Trends “Trending now” ({}), as observed by "
+                     "trendd; figures are Google's approximate search buckets.\n",
+                     sources.empty() ? "" : "\n", s.geo.empty() ? s.feed : s.geo);
+    return b;
+}
+
+std::vector<std::string> story_facts(const Story& s) {
+    std::vector<std::string> facts;
+    for (const StoryPoint& p : s.timeline)
+        facts.push_back(fmt::format("{} {} {}", day_and_time(p.at), p.geo, p.label));
+    facts.push_back(fmt::format("detected {} at {} by rule {}: {}", day_and_time(s.detected_at),
+                                s.traffic_label, s.rule, s.reason));
+    for (const auto& g : s.other_geos)
+        facts.push_back(fmt::format("also trending in {} ({}), peak {}", place_name(g.geo), g.geo,
+                                    g.peak_label));
+    for (const auto& r : s.related)
+        facts.push_back(fmt::format("related term trending at the same time: {} ({} shared news "
+                                    "items)",
+                                    r.term, r.shared_articles));
+    return facts;
+}
+
+namespace {
+
 /** "A, B and C" */
 std::string join_names(const std::vector<std::string>& names) {
     if (names.empty())
         return {};
     if (names.size() == 1)
         return names.front();
-    return fmt::format("{} and {}",
-                       fmt::join(names.begin(), names.end() - 1, ", "), names.back());
+    return fmt::format("{} and {}", fmt::join(names.begin(), names.end() - 1, ", "), names.back());
 }
 
 std::vector<std::string> outlets_of(const std::vector<StoryArticle>& articles) {
@@ -121,9 +161,9 @@ struct Writer {
             return fmt::format("It entered the feed at {} at {}.", s.traffic_label,
                                day_and_time(s.detected_at));
         const StoryPoint& first = points.front();
-        std::string out = fmt::format("It was first seen at {} at {} and reached {} by {}",
-                                      first.label, day_and_time(first.at), s.traffic_label,
-                                      day_and_time(s.detected_at));
+        std::string out =
+            fmt::format("It was first seen at {} at {} and reached {} by {}", first.label,
+                        day_and_time(first.at), s.traffic_label, day_and_time(s.detected_at));
         const std::int64_t factor = s.traffic / *first.traffic;
         if (factor >= 2) {
             fact(std::to_string(factor));
@@ -211,18 +251,8 @@ struct Writer {
     }
 
     void sources(std::string& b) {
-        b += "## Sources\n\n";
-        for (std::size_t i = 0; i < articles.size(); ++i) {
-            const StoryArticle& a = articles[i];
-            b += fmt::format("{}. [{}]({})", i + 1, a.title, a.url);
-            if (!a.source.empty())
-                b += fmt::format(", {}", a.source);
-            b += '\n';
-            d.sources.push_back({a.title, a.url, a.source});
-        }
-        b += fmt::format("{}Search interest: Google Trends “Trending now” ({}), as observed by "
-                         "trendd; figures are Google's approximate search buckets.\n",
-                         articles.empty() ? "" : "\n", s.geo.empty() ? s.feed : s.geo);
+        d.sources = sources_of(articles);
+        b += sources_section(d.sources, s);
     }
 };
 
@@ -237,7 +267,7 @@ std::string place_name(std::string_view geo) {
 
 Draft draft_builtin(const Story& s) {
     Draft d;
-    Writer w{s, d, distinct_articles(s.articles), turning_points(s), {}, place_name(s.geo)};
+    Writer w{s, d, select_articles(s.articles), turning_points(s), {}, place_name(s.geo)};
     w.outlets = outlets_of(w.articles);
     if (w.place.empty())
         w.place = "its feed";
@@ -247,8 +277,8 @@ Draft draft_builtin(const Story& s) {
                             s.traffic_label, w.place, format_iso(s.detected_at).substr(0, 10));
     d.summary += w.articles.empty()
                      ? "; no news coverage came with the trend yet."
-                     : fmt::format(", with {} leading the coverage: {}.", w.outlets.empty()
-                                       ? std::string("the press") : w.outlets.front(),
+                     : fmt::format(", with {} leading the coverage: {}.",
+                                   w.outlets.empty() ? std::string("the press") : w.outlets.front(),
                                    in_quotes(w.articles.front().title));
 
     d.tags.push_back(text::normalize_term(s.term));
@@ -259,14 +289,12 @@ Draft draft_builtin(const Story& s) {
         d.tags.push_back(text::ascii_lower(s.geo));
 
     if (!s.picture.empty())
-        d.cover = Cover{s.picture, fmt::format("Picture shown with the trend {}", in_quotes(s.term)),
-                        s.picture_source};
+        d.cover =
+            Cover{s.picture, fmt::format("Picture shown with the trend {}", in_quotes(s.term)),
+                  s.picture_source};
 
-    for (const StoryPoint& p : s.timeline)
-        w.fact(fmt::format("{} {}", day_and_time(p.at), p.label));
-    w.fact(fmt::format("{} {} {}", day_and_time(s.detected_at), s.traffic_label, s.reason));
-    for (const auto& g : s.other_geos)
-        w.fact(g.peak_label);
+    for (std::string& f : story_facts(s))
+        w.fact(std::move(f));
 
     std::string& b = d.body;
     w.headline_and_takeaways(b);

@@ -33,6 +33,18 @@ struct Draft {
 /** The grounding evidence of a draft: source titles and snippets, and the draft's facts. */
 [[nodiscard]] std::vector<std::string> evidence_of(const Story& story, const Draft& draft);
 
+/** The articles a draft cites: the story's, without near-identical headlines, at most 8. */
+[[nodiscard]] std::vector<StoryArticle> select_articles(const std::vector<StoryArticle>& articles);
+
+[[nodiscard]] std::vector<Source> sources_of(const std::vector<StoryArticle>& articles);
+
+/** "## Sources": the numbered list [1]..[n] and the attribution of our own data. */
+[[nodiscard]] std::string sources_section(const std::vector<Source>& sources, const Story& story);
+
+/** Our own data about the story as plain statements (timeline, detection, other geos, related
+ *  terms): what an LLM is given, and grounding evidence. */
+[[nodiscard]] std::vector<std::string> story_facts(const Story& story);
+
 /** A readable place name for a geo code: "US" -> "the US", "TW" -> "Taiwan"; unknown codes
  *  are returned as written; "" -> "" . */
 [[nodiscard]] std::string place_name(std::string_view geo);

@@ -4,12 +4,15 @@
 #include "trend/draft/scan.hpp"
 #include "trend/util/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 #include <optional>
+#include <set>
+#include <utility>
 
 namespace trend::draft::grounding {
 
@@ -119,7 +122,7 @@ Numeral read_numeral(std::string_view s, std::size_t i) {
 
 struct Unit {
     std::string_view word;
-    std::string_view meaning; ///< currency code, or "%"
+    std::string_view meaning; ///< ISO 4217 code
 };
 
 constexpr std::array k_currency_symbols{
@@ -209,23 +212,21 @@ struct Citation {
 
 // "[3]" or "[1, 4]"; at most three digits per source so that "[2025]" stays a year.
 Citation read_citation(std::string_view s, std::size_t i) {
-    Citation c{i, {}};
     if (at(s, i) != '[')
-        return c;
-    std::size_t k = i + 1;
-    while (true) {
+        return {i, {}};
+    std::vector<unsigned> sources;
+    for (std::size_t k = i + 1;;) {
         const std::size_t end = digits_end(s, k);
         if (end == k || end - k > 3)
             return {i, {}};
         unsigned n = 0;
         std::from_chars(s.data() + k, s.data() + end, n);
-        c.sources.push_back(n);
-        k = end;
-        if (at(s, k) == ']')
-            return {k + 1, std::move(c.sources)};
-        if (at(s, k) != ',')
+        sources.push_back(n);
+        if (at(s, end) == ']')
+            return {end + 1, std::move(sources)};
+        if (at(s, end) != ',')
             return {i, {}};
-        k = gap_end(s, k + 1);
+        k = gap_end(s, end + 1);
     }
 }
 
@@ -245,15 +246,15 @@ std::size_t line_prefix_end(std::string_view s, std::size_t i) {
 
 // A "[k]" that opens a line (after an optional bullet) labels an entry of a source list.
 bool is_list_label(std::string_view s, std::size_t i) {
-    const std::size_t newline = i == 0 ? std::string_view::npos : s.rfind('\n', i - 1);
-    std::size_t k = newline == std::string_view::npos ? 0 : newline + 1;
-    while (k < i && is_space(s[k]))
-        ++k;
-    if (k < i && (s[k] == '-' || s[k] == '*' || s[k] == '+'))
-        ++k;
-    while (k < i && is_space(s[k]))
-        ++k;
-    return k == i;
+    auto skip_blanks_back = [&](std::size_t k) {
+        while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+            --k;
+        return k;
+    };
+    std::size_t k = skip_blanks_back(i);
+    if (k > 0 && (s[k - 1] == '-' || s[k - 1] == '*' || s[k - 1] == '+'))
+        k = skip_blanks_back(k - 1);
+    return k == 0 || s[k - 1] == '\n';
 }
 
 std::size_t markup_end(std::string_view s, std::size_t i) {
@@ -363,9 +364,11 @@ private:
         m_i = end;
     }
 
-    // A passage of 3+ words between matching quotes, on one paragraph. A straight quote opens
-    // only after a non-word character and before a non-space, and closes after a non-space.
+    // A passage of 3+ words between matching quotes, within one paragraph and 1000 bytes. A
+    // straight quote opens only after a non-word character and before a non-space, and closes
+    // after a non-space.
     bool scan_quote() {
+        constexpr std::size_t k_max_passage = 1000; // keeps scanning linear on hostile text
         const std::string_view rest = m_s.substr(m_i);
         std::string_view closer;
         if (rest.starts_with('"') && (m_i == 0 || !is_word_char(m_s[m_i - 1])))
@@ -375,7 +378,8 @@ private:
         else
             return false;
         const std::size_t from = m_i + (closer == "\"" ? 1 : closer.size());
-        const std::size_t to = m_s.find(closer, from);
+        const std::size_t found = m_s.substr(from, k_max_passage).find(closer);
+        const std::size_t to = found == std::string_view::npos ? found : from + found;
         if (to == std::string_view::npos || to == from || is_space(m_s[from]) ||
             is_space(m_s[to - 1]))
             return false;
@@ -520,13 +524,10 @@ bool supported(const Evidence& evidence, const Fact& claim) {
 
 std::vector<Fact> body_facts(std::string_view body) {
     std::vector<Fact> facts;
-    for (Fact& f : Scanner(body, Mode::body).run()) {
-        const bool seen = std::any_of(facts.begin(), facts.end(), [&](const Fact& g) {
-            return g.claim.kind == f.claim.kind && g.claim.text == f.claim.text;
-        });
-        if (!seen)
+    std::set<std::pair<ClaimKind, std::string>> seen;
+    for (Fact& f : Scanner(body, Mode::body).run())
+        if (seen.emplace(f.claim.kind, f.claim.text).second)
             facts.push_back(std::move(f));
-    }
     return facts;
 }
 

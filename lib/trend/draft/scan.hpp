@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string_view>
 
@@ -66,12 +67,14 @@ struct CodePoint {
 }
 
 /** If a Markdown link target "](...)" starts at s[i], the index just past its ')' (nested
- *  parentheses allowed, same line only); otherwise i. */
+ *  parentheses allowed, same line only, at most 2 KiB); otherwise i. */
 [[nodiscard]] inline std::size_t link_target_end(std::string_view s, std::size_t i) noexcept {
+    constexpr std::size_t k_max_target = 2048; // keeps scanning linear on hostile text
     if (!s.substr(i).starts_with("]("))
         return i;
+    const std::size_t limit = std::min(s.size(), i + k_max_target);
     int depth = 0;
-    for (std::size_t k = i + 1; k < s.size() && s[k] != '\n'; ++k) {
+    for (std::size_t k = i + 1; k < limit && s[k] != '\n'; ++k) {
         if (s[k] == '(')
             ++depth;
         else if (s[k] == ')' && --depth == 0)

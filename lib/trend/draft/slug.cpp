@@ -4,10 +4,11 @@
 #include "trend/draft/scan.hpp"
 #include "trend/util/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <fmt/format.h>
 
 namespace trend::draft {
 

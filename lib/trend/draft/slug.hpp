@@ -13,7 +13,8 @@ namespace trend::draft {
  * doubled '-', at most max_len bytes, never empty and never a path ("../../etc/passwd" ->
  * "etc-passwd"). Latin letters with accents lose them ("Ação" -> "acao"). A term with no
  * ASCII-representable letters (only CJK, only punctuation) gets "trend-" plus 8 hex digits of
- * a stable hash of the term, so distinct terms get distinct slugs. Pure, never throws.
+ * a stable hash of the term, so distinct terms get distinct slugs. A max_len under 14 (the
+ * length of that fallback) counts as 14. Pure, never throws.
  */
 [[nodiscard]] std::string slugify(std::string_view term, std::size_t max_len = 80);
 

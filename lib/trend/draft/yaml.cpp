@@ -4,8 +4,9 @@
 #include "trend/draft/scan.hpp"
 #include "trend/util/text.hpp"
 
-#include <cstdint>
 #include <fmt/format.h>
+
+#include <cstdint>
 #include <iterator>
 
 namespace trend::draft::yaml {

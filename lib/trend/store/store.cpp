@@ -286,7 +286,8 @@ Id Store::queue_draft(Id spike_id, Timestamp now) {
 
 std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only) {
     auto tx = begin();
-    SQLite::Statement q(m_db, "SELECT id, spike_id, attempts, coalesce(slug, '') FROM drafts "
+    SQLite::Statement q(m_db, "SELECT id, spike_id, attempts, coalesce(slug, ''), "
+                              "coalesce(raw_reply, '') FROM drafts "
                               "WHERE status = 'queued' AND "
                               "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
                               "AND (:only IS NULL OR id = :only) ORDER BY id LIMIT 1");
@@ -296,7 +297,7 @@ std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only
     if (!q.executeStep())
         return std::nullopt;
     DraftJob job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt() + 1,
-                 q.getColumn(3).getString()};
+                 q.getColumn(3).getString(), q.getColumn(4).getString()};
     SQLite::Statement u(m_db, "UPDATE drafts SET status = 'drafting', attempts = attempts + 1, "
                               "started_at = coalesce(started_at, :now), next_attempt_at = NULL "
                               "WHERE id = :id");
@@ -330,13 +331,19 @@ void Store::complete_draft(Id draft_id, const DraftRecord& r, Timestamp now) {
                               "drafter = :drafter, model = :model, slug = :slug, path = :path, "
                               "title = :title, summary = :summary, markdown = :markdown, "
                               "word_count = :words, unverified = :unverified, "
-                              "prompt_tokens = :pt, completion_tokens = :ct, cached_tokens = :cached, "
-                              "cost_usd = :usd, last_error = NULL "
+                              // An LLM call that ended in the built-in fallback still cost
+                              // what it cost: keep the counters when the record has none.
+                              "prompt_tokens = coalesce(:pt, prompt_tokens), "
+                              "completion_tokens = coalesce(:ct, completion_tokens), "
+                              "cached_tokens = coalesce(:cached, cached_tokens), "
+                              "cost_usd = coalesce(:usd, cost_usd), "
+                              "last_error = :error "
                               "WHERE id = :id AND status = 'drafting'");
     u.bind(":status", r.status);
     u.bind(":now", format_iso(now));
     u.bind(":drafter", r.drafter);
     bind_text_or_null(u, ":model", r.model);
+    bind_text_or_null(u, ":error", r.last_error);
     u.bind(":slug", r.slug);
     u.bind(":path", r.path);
     u.bind(":title", r.title);
@@ -392,6 +399,121 @@ std::optional<Id> Store::request_draft(const std::string& norm, Timestamp now) {
     const Id draft = queue_draft(insert_spike(s), now);
     tx.commit();
     return draft;
+}
+
+void Store::record_llm_reply(Id draft_id, const std::string& raw, const std::string& model,
+                             std::int64_t prompt_tokens, std::int64_t completion_tokens,
+                             std::optional<std::int64_t> cached_tokens, double cost_usd) {
+    SQLite::Statement u(m_db, "UPDATE drafts SET raw_reply = :raw, model = :model, "
+                              "prompt_tokens = coalesce(prompt_tokens, 0) + :pt, "
+                              "completion_tokens = coalesce(completion_tokens, 0) + :ct, "
+                              "cached_tokens = CASE WHEN :cached IS NULL THEN cached_tokens "
+                              "  ELSE coalesce(cached_tokens, 0) + :cached END, "
+                              "cost_usd = coalesce(cost_usd, 0) + :usd WHERE id = :id");
+    u.bind(":raw", raw);
+    u.bind(":model", model);
+    u.bind(":pt", prompt_tokens);
+    u.bind(":ct", completion_tokens);
+    if (cached_tokens)
+        u.bind(":cached", *cached_tokens);
+    u.bind(":usd", cost_usd);
+    u.bind(":id", draft_id);
+    u.exec();
+}
+
+DraftRecord Store::draft_usage(Id draft_id) {
+    SQLite::Statement q(m_db, "SELECT prompt_tokens, completion_tokens, cached_tokens, cost_usd "
+                              "FROM drafts WHERE id = :id");
+    q.bind(":id", draft_id);
+    DraftRecord r;
+    if (q.executeStep()) {
+        if (!q.getColumn(0).isNull())
+            r.prompt_tokens = q.getColumn(0).getInt64();
+        if (!q.getColumn(1).isNull())
+            r.completion_tokens = q.getColumn(1).getInt64();
+        if (!q.getColumn(2).isNull())
+            r.cached_tokens = q.getColumn(2).getInt64();
+        if (!q.getColumn(3).isNull())
+            r.cost_usd = q.getColumn(3).getDouble();
+    }
+    return r;
+}
+
+void Store::clear_raw_reply(Id draft_id) {
+    SQLite::Statement u(m_db, "UPDATE drafts SET raw_reply = NULL WHERE id = :id");
+    u.bind(":id", draft_id);
+    u.exec();
+}
+
+double Store::spent_on_day(Timestamp now) {
+    SQLite::Statement q(m_db, "SELECT coalesce(sum(cost_usd), 0) FROM drafts WHERE "
+                              "substr(coalesce(finished_at, started_at, created_at), 1, 10) = :day");
+    q.bind(":day", format_iso(now).substr(0, 10));
+    q.executeStep();
+    return q.getColumn(0).getDouble();
+}
+
+std::optional<Timestamp> Store::next_due() {
+    SQLite::Statement q(m_db, "SELECT min(t) FROM ("
+                              "SELECT coalesce(next_attempt_at, created_at) AS t FROM drafts "
+                              "WHERE status = 'queued' UNION ALL "
+                              "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
+                              "WHERE status = 'pending')");
+    if (!q.executeStep() || q.getColumn(0).isNull())
+        return std::nullopt;
+    return parse_iso(q.getColumn(0).getString());
+}
+
+void Store::queue_notification(Id draft_id, Timestamp now) {
+    SQLite::Statement u(m_db, "INSERT OR IGNORE INTO notifications (draft_id, created_at) "
+                              "VALUES (:draft, :now)");
+    u.bind(":draft", draft_id);
+    u.bind(":now", format_iso(now));
+    u.exec();
+}
+
+std::optional<NotificationJob> Store::claim_notification(Timestamp now) {
+    auto tx = begin();
+    SQLite::Statement q(m_db, "SELECT id, draft_id, attempts FROM notifications "
+                              "WHERE status = 'pending' AND (next_attempt_at IS NULL OR "
+                              "next_attempt_at <= :now) ORDER BY id LIMIT 1");
+    q.bind(":now", format_iso(now));
+    if (!q.executeStep())
+        return std::nullopt;
+    NotificationJob job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                        q.getColumn(2).getInt() + 1};
+    // While in flight it is not due again; a crash leaves it due a minute later.
+    SQLite::Statement u(m_db, "UPDATE notifications SET attempts = attempts + 1, "
+                              "next_attempt_at = :later WHERE id = :id");
+    u.bind(":later", format_iso(now + Seconds{60}));
+    u.bind(":id", job.id);
+    u.exec();
+    tx.commit();
+    return job;
+}
+
+void Store::notification_delivered(Id id, long http_status, Timestamp now) {
+    SQLite::Statement u(m_db, "UPDATE notifications SET status = 'delivered', http_status = :code, "
+                              "delivered_at = :now, next_attempt_at = NULL, last_error = NULL "
+                              "WHERE id = :id");
+    u.bind(":code", static_cast<std::int64_t>(http_status));
+    u.bind(":now", format_iso(now));
+    u.bind(":id", id);
+    u.exec();
+}
+
+void Store::notification_failed(Id id, long http_status, const std::string& error,
+                                std::optional<Timestamp> retry_at) {
+    SQLite::Statement u(m_db, "UPDATE notifications SET status = :status, http_status = :code, "
+                              "last_error = :error, next_attempt_at = :retry WHERE id = :id");
+    u.bind(":status", retry_at ? "pending" : "failed");
+    if (http_status != 0)
+        u.bind(":code", static_cast<std::int64_t>(http_status));
+    u.bind(":error", error);
+    if (retry_at)
+        u.bind(":retry", format_iso(*retry_at));
+    u.bind(":id", id);
+    u.exec();
 }
 
 int Store::pending_drafts() {

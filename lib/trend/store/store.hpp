@@ -80,6 +80,14 @@ struct DraftJob {
     Id spike_id = 0;
     int attempts = 0; ///< including this one
     std::string slug; ///< "" until the first attempt picks one
+    std::string raw_reply; ///< an LLM reply received before a crash: process it, don't pay again
+};
+
+/** A webhook delivery taken by the notifier. */
+struct NotificationJob {
+    Id id = 0;
+    Id draft_id = 0;
+    int attempts = 0; ///< including this one
 };
 
 /** A finished draft, as stored in drafts. */
@@ -98,6 +106,7 @@ struct DraftRecord {
     std::optional<std::int64_t> completion_tokens;
     std::optional<std::int64_t> cached_tokens;
     std::optional<double> cost_usd;
+    std::string last_error; ///< kept on success too: why an LLM job fell back to built-in
 };
 
 class Store final {
@@ -178,6 +187,26 @@ public:
      *  draft job, in one transaction. nullopt when we hold no observation of the term. Returns
      *  the draft id. */
     std::optional<Id> request_draft(const std::string& norm, Timestamp now);
+    /** Keeps an LLM reply the moment it arrives, adding its usage and cost to the job. */
+    void record_llm_reply(Id draft_id, const std::string& raw, const std::string& model,
+                          std::int64_t prompt_tokens, std::int64_t completion_tokens,
+                          std::optional<std::int64_t> cached_tokens, double cost_usd);
+    /** The LLM usage counted so far for a draft job (all zero when none). */
+    [[nodiscard]] DraftRecord draft_usage(Id draft_id);
+    /** Forgets a stored reply that did not validate (its cost stays counted). */
+    void clear_raw_reply(Id draft_id);
+    /** USD spent on drafting on the UTC day of `now`. */
+    [[nodiscard]] double spent_on_day(Timestamp now);
+    /** The earliest time a queued draft or pending notification becomes due, if any. */
+    [[nodiscard]] std::optional<Timestamp> next_due();
+
+    /** Queues the webhook delivery of a draft (once per draft). */
+    void queue_notification(Id draft_id, Timestamp now);
+    [[nodiscard]] std::optional<NotificationJob> claim_notification(Timestamp now);
+    void notification_delivered(Id id, long http_status, Timestamp now);
+    /** A failed delivery: retried at `retry_at`, or given up ('failed') when nullopt. */
+    void notification_failed(Id id, long http_status, const std::string& error,
+                             std::optional<Timestamp> retry_at);
     /** Jobs waiting: queued or drafting. */
     [[nodiscard]] int pending_drafts();
 };

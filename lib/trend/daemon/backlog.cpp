@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include "trend/daemon/backlog.hpp"
+
+#include "trend/log/log.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace trend::daemon {
+
+namespace asio = boost::asio;
+
+void Backlog::kick() {
+    if (m_stopped)
+        return;
+    pump_drafts();
+    pump_notifications();
+}
+
+void Backlog::drain(Seconds horizon, std::function<void()> on_settled) {
+    m_horizon = horizon;
+    m_on_settled = std::move(on_settled);
+    kick();
+}
+
+void Backlog::stop() {
+    m_stopped = true;
+    m_timer.cancel();
+}
+
+void Backlog::pump_drafts() {
+    if (m_stopped || m_drafts.busy())
+        return;
+    m_drafts.run_next([this](bool handled) {
+        if (m_on_progress)
+            m_on_progress();
+        if (handled)
+            asio::post(m_io, [this] { pump_drafts(); });
+        else
+            arm();
+    });
+}
+
+void Backlog::pump_notifications() {
+    if (m_stopped || m_notifier == nullptr || m_notifier->busy())
+        return;
+    m_notifier->run_next([this](bool handled) {
+        if (handled)
+            asio::post(m_io, [this] { pump_notifications(); });
+        else
+            arm();
+    });
+}
+
+void Backlog::arm() {
+    if (m_stopped)
+        return;
+    const bool busy = m_drafts.busy() || (m_notifier != nullptr && m_notifier->busy());
+    std::optional<Timestamp> next;
+    try {
+        next = m_store.next_due();
+    } catch (const std::exception& e) {
+        log::error("draft", "cannot read the queues: {}", e.what());
+    }
+    const Timestamp now = m_clock.now();
+    if (m_horizon && !busy && (!next || *next > now + *m_horizon)) {
+        m_timer.cancel();
+        if (auto settled = std::exchange(m_on_settled, {}))
+            settled();
+        return;
+    }
+    if (!next)
+        return;
+    // Time stored in the database has second resolution: wake at least a second later.
+    const auto wait = std::max(Seconds{1}, *next - now);
+    m_timer.expires_after(wait);
+    m_timer.async_wait([this](boost::system::error_code ec) {
+        if (!ec)
+            kick();
+    });
+}
+
+} // namespace trend::daemon

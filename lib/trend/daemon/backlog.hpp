@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "trend/daemon/draft_worker.hpp"
+#include "trend/notify/webhook.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <optional>
+
+namespace trend::daemon {
+
+/**
+ * Drives the two queues of the database, draft jobs and webhook deliveries, on the loop: each
+ * runs one job at a time (so a slow webhook never delays drafting), and when nothing is due a
+ * timer wakes it for the next retry. Lives on the io_context thread.
+ */
+class Backlog final {
+    boost::asio::io_context& m_io;
+    boost::asio::steady_timer m_timer;
+    store::Store& m_store;
+    DraftWorker& m_drafts;
+    notify::Notifier* m_notifier;
+    const Clock& m_clock;
+    std::function<void()> m_on_progress;
+    std::optional<Seconds> m_horizon; ///< drain mode: settle when nothing is due this soon
+    std::function<void()> m_on_settled;
+    bool m_stopped = false;
+
+public:
+    Backlog(boost::asio::io_context& io, store::Store& store, DraftWorker& drafts,
+            notify::Notifier* notifier, const Clock& clock, std::function<void()> on_progress = {})
+        : m_io(io), m_timer(io), m_store(store), m_drafts(drafts), m_notifier(notifier),
+          m_clock(clock), m_on_progress(std::move(on_progress)) {}
+
+    /** Runs whatever is due now (call after a poll queued drafts). */
+    void kick();
+
+    /** For `trendd --once`: keep going while a job is due within `horizon`, then call
+     *  `on_settled` (once nothing runs and nothing is due that soon). */
+    void drain(Seconds horizon, std::function<void()> on_settled);
+
+    void stop();
+
+private:
+    void pump_drafts();
+    void pump_notifications();
+    void arm();
+};
+
+} // namespace trend::daemon
