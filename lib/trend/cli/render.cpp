@@ -17,27 +17,11 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void write_value(Writer& w, const store::Value& v) {
-    std::visit(
-        [&](const auto& x) {
-            using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, std::nullptr_t>)
-                w.Null();
-            else if constexpr (std::is_same_v<T, std::int64_t>)
-                w.Int64(x);
-            else if constexpr (std::is_same_v<T, double>)
-                w.Double(x);
-            else
-                w.String(x.data(), static_cast<rapidjson::SizeType>(x.size()));
-        },
-        v);
-}
-
 void write_row(Writer& w, const store::Rows& rows, const std::vector<store::Value>& row) {
     w.StartObject();
     for (std::size_t c = 0; c < rows.columns.size(); ++c) {
         w.Key(rows.columns[c].c_str());
-        write_value(w, row[c]);
+        store::write_json(w, row[c]);
     }
     w.EndObject();
 }

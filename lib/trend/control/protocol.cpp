@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "trend/control/protocol.hpp"
 
+#include "trend/util/json.hpp"
+
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -10,16 +12,8 @@ namespace trend::control {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(Writer& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-std::string member(const rapidjson::Value& o, const char* key) {
-    const auto it = o.FindMember(key);
-    return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string{};
-}
+using json::put;
+using json::Writer;
 
 } // namespace
 
@@ -36,8 +30,8 @@ std::variant<Request, ProtocolError> parse_request(std::string_view line) {
         return ProtocolError{"unsupported-version",
                              fmt::format("this trendd speaks protocol version {}", k_version)};
     Request r;
-    r.cmd = member(d, "cmd");
-    r.feed = member(d, "feed");
+    r.cmd = json::string_member(d, "cmd");
+    r.feed = json::string_member(d, "feed");
     if (r.cmd != "status" && r.cmd != "poll" && r.cmd != "reload" && r.cmd != "metrics")
         return ProtocolError{"unknown-command", r.cmd.empty()
                                                     ? std::string("the request has no \"cmd\"")
@@ -65,12 +59,7 @@ std::string error_reply(std::string_view code, std::string_view message) {
     return std::string(buf.GetString()) + "\n";
 }
 
-std::string json_quote(std::string_view s) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    put(w, s);
-    return buf.GetString();
-}
+std::string json_quote(std::string_view s) { return json::quote(s); }
 
 std::string request_line(std::string_view cmd, std::string_view feed) {
     rapidjson::StringBuffer buf;
@@ -104,8 +93,8 @@ std::optional<Reply> parse_reply(std::string_view line) {
         data->value.Accept(w);
         r.data_json = buf.GetString();
     } else {
-        r.error = member(d, "error");
-        r.message = member(d, "message");
+        r.error = json::string_member(d, "error");
+        r.message = json::string_member(d, "message");
     }
     return r;
 }

@@ -6,6 +6,7 @@
 #include "trend/feed/parser.hpp"
 #include "trend/feed/traffic.hpp"
 #include "trend/util/fs.hpp"
+#include "trend/util/json.hpp"
 #include "trend/util/text.hpp"
 
 #include <fmt/format.h>
@@ -127,11 +128,6 @@ public:
     }
 };
 
-std::string member(const rapidjson::Value& o, const char* key) {
-    const auto it = o.FindMember(key);
-    return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string{};
-}
-
 void replay_observations(const fs::path& path, store::Store& store, Ingestor& ingestor,
                          BacktestResult& result) {
     LineReader in(path);
@@ -154,13 +150,13 @@ void replay_observations(const fs::path& path, store::Store& store, Ingestor& in
         d.Parse(line->data(), line->size());
         if (d.HasParseError() || !d.IsObject())
             throw BacktestError(fmt::format("{}:{}: not a JSON object", path.string(), line_no));
-        const std::string observed = member(d, "observed_at");
+        const std::string observed = json::string_member(d, "observed_at");
         const auto at = parse_iso(observed);
-        const std::string term = text::collapse_whitespace(text::repair_utf8(member(d, "term")));
+        const std::string term = text::collapse_whitespace(text::repair_utf8(json::string_member(d, "term")));
         if (!at || term.empty())
             throw BacktestError(fmt::format("{}:{}: needs \"observed_at\" (ISO time) and \"term\"",
                                             path.string(), line_no));
-        const std::string geo = member(d, "geo");
+        const std::string geo = json::string_member(d, "geo");
         if (observed + "|" + geo != group_key) {
             flush();
             group_key = observed + "|" + geo;
@@ -169,9 +165,9 @@ void replay_observations(const fs::path& path, store::Store& store, Ingestor& in
         }
         feed::Item item;
         item.term = term;
-        item.traffic.label = member(d, "traffic_label");
+        item.traffic.label = json::string_member(d, "traffic_label");
         item.traffic.value = feed::parse_traffic(item.traffic.label);
-        item.started_at = parse_iso(member(d, "started_at"));
+        item.started_at = parse_iso(json::string_member(d, "started_at"));
         const auto rank = d.FindMember("rank");
         item.rank = rank != d.MemberEnd() && rank->value.IsInt()
                         ? rank->value.GetInt()

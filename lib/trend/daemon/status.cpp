@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "trend/daemon/status.hpp"
 
+#include "trend/util/json.hpp"
+
 #include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -9,33 +11,14 @@ namespace trend::daemon {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(Writer& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
+using json::put;
+using json::Writer;
 
 void put_time(Writer& w, const std::optional<Timestamp>& t) {
     if (t)
         put(w, format_iso(*t));
     else
         w.Null();
-}
-
-void put_value(Writer& w, const store::Value& v) {
-    std::visit(
-        [&](const auto& x) {
-            using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, std::nullptr_t>)
-                w.Null();
-            else if constexpr (std::is_same_v<T, std::int64_t>)
-                w.Int64(x);
-            else if constexpr (std::is_same_v<T, double>)
-                w.Double(x);
-            else
-                put(w, x);
-        },
-        v);
 }
 
 std::int64_t total(const DaemonStatus& s, std::string_view column) {
@@ -132,7 +115,7 @@ std::string status_json(const DaemonStatus& s) {
     w.StartObject();
     for (std::size_t c = 0; c < s.totals.columns.size() && !s.totals.rows.empty(); ++c) {
         w.Key(s.totals.columns[c].c_str());
-        put_value(w, s.totals.rows[0][c]);
+        store::write_json(w, s.totals.rows[0][c]);
     }
     w.EndObject();
     w.EndObject();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/draft/openai.hpp"
 
+#include "trend/util/json.hpp"
 #include "trend/util/text.hpp"
 
 #include <fmt/format.h>
@@ -14,7 +15,8 @@ namespace trend::draft::openai {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using json::put;
+using json::Writer;
 
 constexpr std::string_view k_system = R"(You write short explainers for a newsroom's editors: why a search term is trending right now.
 
@@ -42,8 +44,7 @@ std::string neutralise(std::string_view s) {
 }
 
 std::string member(const rapidjson::Value& o, const char* key) {
-    const auto it = o.FindMember(key);
-    return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string{};
+    return json::string_member(o, key);
 }
 
 std::optional<std::int64_t> int_member(const rapidjson::Value& o, const char* key) {
@@ -51,10 +52,6 @@ std::optional<std::int64_t> int_member(const rapidjson::Value& o, const char* ke
     if (it != o.MemberEnd() && it->value.IsInt64())
         return it->value.GetInt64();
     return std::nullopt;
-}
-
-void put(Writer& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
 } // namespace

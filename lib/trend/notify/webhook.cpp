@@ -4,6 +4,7 @@
 #include "trend/config/secrets.hpp"
 #include "trend/log/log.hpp"
 #include "trend/store/queries.hpp"
+#include "trend/util/json.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -15,9 +16,7 @@ namespace trend::notify {
 
 namespace {
 
-void put(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
+using json::put;
 
 DraftEvent load_event(SQLite::Database& db, std::int64_t draft_id) {
     const store::Rows r = store::select(
@@ -38,7 +37,7 @@ DraftEvent load_event(SQLite::Database& db, std::int64_t draft_id) {
 
 std::string payload_json(const DraftEvent& e) {
     rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    json::Writer w(buf);
     w.StartObject();
     w.Key("event");
     put(w, "draft");

@@ -129,6 +129,22 @@ draft::Story load_story(SQLite::Database& db, std::int64_t spike_id) {
     return s;
 }
 
+void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v) {
+    std::visit(
+        [&](const auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>)
+                w.Null();
+            else if constexpr (std::is_same_v<T, std::int64_t>)
+                w.Int64(x);
+            else if constexpr (std::is_same_v<T, double>)
+                w.Double(x);
+            else
+                w.String(x.data(), static_cast<rapidjson::SizeType>(x.size()));
+        },
+        v);
+}
+
 Rows select(SQLite::Database& db, const std::string& sql, const std::vector<Value>& params) {
     SQLite::Statement q(db, sql);
     for (std::size_t i = 0; i < params.size(); ++i) {

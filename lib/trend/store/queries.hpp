@@ -4,6 +4,8 @@
 #include "trend/draft/story.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <cstdint>
 #include <optional>
@@ -28,6 +30,9 @@ struct Rows {
     std::vector<std::string> columns;
     std::vector<std::vector<Value>> rows;
 };
+
+/** Writes a cell as its JSON value (null, number or string). */
+void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v);
 
 /** One row per feed: v_feed_health. */
 [[nodiscard]] Rows feed_health(SQLite::Database& db);
