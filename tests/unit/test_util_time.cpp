@@ -221,3 +221,9 @@ TEST_SUITE("util") {
         CHECK(now <= after);
     }
 }
+
+TEST_CASE("ISO times refuse signs inside their fields") {
+    CHECK_FALSE(trend::parse_iso("2025-11-03T-1:00:00Z"));
+    CHECK_FALSE(trend::parse_iso("2025-11-03T10:00:00+-1:00"));
+    CHECK_FALSE(trend::parse_iso("+025-11-03T10:00:00Z"));
+}
