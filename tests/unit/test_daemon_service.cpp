@@ -74,7 +74,8 @@ TEST_CASE("status and metrics say what is failing") {
     bad.backoff = 120s;
     bad.polls_by_outcome = {{"timeout", 2}};
     s.feeds = {ok, bad};
-    s.totals = {{"observations", "spikes", "drafts_failed"}, {{std::int64_t{10}, std::int64_t{1}, std::int64_t{0}}}};
+    s.totals = {{"observations", "spikes", "drafts_failed_24h"},
+                {{std::int64_t{10}, std::int64_t{1}, std::int64_t{0}}}};
     s.drafts_by_status = {{"status", "n"}, {{std::string("draft"), std::int64_t{1}}}};
 
     const auto reasons = daemon::degraded_reasons(s);

@@ -31,6 +31,15 @@ TEST_CASE("the payload is Slack-compatible JSON with every field") {
     CHECK(std::string(d["path"].GetString()) == "/var/lib/trendd/drafts/2025-11-03-openai.md");
 }
 
+TEST_CASE("the Slack text cannot ping a channel") {
+    notify::DraftEvent e{1, 1, "renee <!channel> good & co", "T <b>", "s", "draft", "p", 0};
+    rapidjson::Document d;
+    d.Parse(notify::payload_json(e).c_str());
+    CHECK(std::string(d["text"].GetString()) ==
+          "New draft explainer for “renee &lt;!channel&gt; good &amp; co”: T &lt;b&gt;");
+    CHECK(std::string(d["term"].GetString()) == "renee <!channel> good & co");
+}
+
 TEST_CASE("delivery retries back off") {
     CHECK(notify::retry_delay(1) == std::chrono::seconds(1));
     CHECK(notify::retry_delay(3) == std::chrono::seconds(4));

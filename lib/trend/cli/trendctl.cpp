@@ -189,10 +189,13 @@ int cmd_status(Globals& g) {
                     as_text(column(totals, 0, "spikes_24h")).c_str(),
                     as_text(column(totals, 0, "last_spike_term")).c_str(),
                     as_text(column(totals, 0, "last_spike_at")).c_str());
-        std::printf("drafts: %s written, %s pending, %s failed\n\n",
+        std::printf("drafts: %s written, %s pending, %s failed\n",
                     as_text(column(totals, 0, "drafts_written")).c_str(),
                     as_text(column(totals, 0, "drafts_pending")).c_str(),
                     as_text(column(totals, 0, "drafts_failed")).c_str());
+        std::printf("webhook notifications: %s pending, %s failed\n\n",
+                    as_text(column(totals, 0, "notifications_pending")).c_str(),
+                    as_text(column(totals, 0, "notifications_failed")).c_str());
         print_table(stdout, feeds, {"feed", "geo", "last_poll_at", "last_outcome", "last_items",
                                     "failures_in_row", "last_error"});
         if (!newest.rows.empty()) {
@@ -344,6 +347,10 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
         o.database = a.db;
         if (fs::exists(o.database) && fs::equivalent(o.database, g.config.daemon.database))
             throw CommandError("--db must not be the live database", k_exit_usage);
+        if (fs::exists(o.database))
+            throw CommandError(fmt::format("--db {} exists: a backtest replays into a new file",
+                                           a.db),
+                               k_exit_usage);
     }
     struct Cleanup {
         fs::path dir;

@@ -243,6 +243,8 @@ public:
         read_duration(t, "fetch_timeout", d.fetch_timeout);
         read_duration(t, "connect_timeout", d.connect_timeout);
         read_duration(t, "backoff_max", d.backoff_max);
+        if (d.backoff_max < Seconds{60})
+            error(t.get("backoff_max"), "'backoff_max' must be at least 1m");
         read_int(t, "max_feed_bytes", d.max_feed_bytes, 1024, std::int64_t{1} << 30);
         read_int(t, "max_concurrent_fetches", d.max_concurrent_fetches, 1, 1024);
         read_int(t, "max_fetches_per_host", d.max_fetches_per_host, 1, 64);

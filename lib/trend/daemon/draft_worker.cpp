@@ -58,8 +58,6 @@ struct DraftWorker::LlmCall {
 DraftWorker::DraftWorker(store::Store& store, const config::Config& config, const Clock& clock,
                          fetch::HttpClient* http)
     : m_store(store), m_config(config), m_clock(clock), m_http(http) {
-    if (m_http != nullptr && m_config.drafter.kind == "openai")
-        m_api_key = config::read_secret(m_config.drafter.openai.api_key_env, "openai-api-key");
     if (const int n = util::remove_stale_temp_files(m_config.daemon.drafts_dir); n > 0)
         log::notice("draft", "removed {} temp file(s) of writes interrupted by a crash", n);
 }
@@ -131,6 +129,7 @@ void DraftWorker::start_llm(std::shared_ptr<LlmCall> call) {
 
 void DraftWorker::call_llm(std::shared_ptr<LlmCall> call) {
     const config::OpenAIConfig& cfg = m_config.drafter.openai;
+    m_api_key = config::read_secret(cfg.api_key_env, "openai-api-key");
     const double spent = m_store.spent_on_day(m_clock.now());
     const double worst = draft::openai::worst_case_usd(call->prompt, cfg);
     if (spent + worst > cfg.max_usd_per_day) {

@@ -41,7 +41,7 @@ class DraftWorker final {
     const config::Config& m_config;
     const Clock& m_clock;
     fetch::HttpClient* m_http; ///< null: built-in only (backtest)
-    std::string m_api_key;
+    std::string m_api_key; ///< read at each call: a new credential needs no restart
     bool m_busy = false;
     DraftRun m_totals; ///< since construction
 

@@ -37,9 +37,10 @@ Seconds next_poll_delay(Seconds interval, int failures_in_row, std::optional<Sec
                         Seconds cap, double unit) {
     double base = static_cast<double>(interval.count());
     if (failures_in_row > 0) {
+        // Backing off never means polling more often than a healthy feed does.
         const double first = std::max(base, 60.0);
-        base = std::min(first * std::pow(2.0, std::min(failures_in_row - 1, 30)),
-                        static_cast<double>(cap.count()));
+        base = std::max(base, std::min(first * std::pow(2.0, std::min(failures_in_row - 1, 30)),
+                                       static_cast<double>(cap.count())));
     }
     double delay = base * (0.9 + 0.2 * unit);
     if (retry_after)

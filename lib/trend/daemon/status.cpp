@@ -37,8 +37,8 @@ std::vector<std::string> degraded_reasons(const DaemonStatus& s) {
         if (f.failures_in_row > 0)
             out.push_back(fmt::format("feed {} failing ({} in a row: {})", f.name,
                                       f.failures_in_row, f.last_outcome));
-    if (const auto failed = total(s, "drafts_failed"); failed > 0)
-        out.push_back(fmt::format("{} draft(s) failed", failed));
+    if (const auto failed = total(s, "drafts_failed_24h"); failed > 0)
+        out.push_back(fmt::format("{} draft(s) failed in the last 24h", failed));
     return out;
 }
 

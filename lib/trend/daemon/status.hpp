@@ -47,7 +47,8 @@ struct DaemonStatus {
     std::size_t fetches_waiting = 0;
 };
 
-/** Why the daemon is degraded (a feed failing, drafts failing); empty when healthy. */
+/** Why the daemon is degraded (a feed whose last poll failed, a draft failed in the last
+ *  24 hours); empty when healthy. */
 [[nodiscard]] std::vector<std::string> degraded_reasons(const DaemonStatus& s);
 
 /** The `status` reply's data object (docs/control-protocol.md). */

@@ -163,10 +163,12 @@ std::variant<ModelDraft, std::string> parse_model_draft(std::string_view content
         missing.emplace_back("title");
     if (m.summary.empty())
         missing.emplace_back("summary");
-    if (m.body.size() < 40)
+    if (m.body.empty())
         missing.emplace_back("body");
     if (!missing.empty())
         return fmt::format("the content lacks {}", fmt::join(missing, ", "));
+    if (m.body.size() < 40)
+        return fmt::format("the body is too short ({} bytes)", m.body.size());
     if (m.title.size() > 300 || m.summary.size() > 2000 || m.body.size() > 60000)
         return std::string("the content is too long");
     if (const auto tags = d.FindMember("tags"); tags != d.MemberEnd() && tags->value.IsArray())

@@ -16,6 +16,20 @@ namespace trend::notify {
 
 namespace {
 
+/** Slack reads &, < and > in `text` as markup (<!channel> pings everyone): escape them. */
+std::string slack_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
 using json::put;
 
 DraftEvent load_event(SQLite::Database& db, std::int64_t draft_id) {
@@ -45,7 +59,7 @@ std::string payload_json(const DraftEvent& e) {
     put(w, fmt::format("New {} explainer for “{}”: {}{}", e.status == "needs_review"
                                                               ? "draft (needs review)"
                                                               : "draft",
-                       e.term, e.title,
+                       slack_escape(e.term), slack_escape(e.title),
                        e.unverified > 0 ? fmt::format(" ({} unverified claims)", e.unverified)
                                         : std::string()));
     w.Key("draft_id");
@@ -85,8 +99,7 @@ Seconds retry_delay(int failures) {
 
 Notifier::Notifier(store::Store& store, const config::NotifyConfig& config, const Clock& clock,
                    fetch::HttpClient& http)
-    : m_store(store), m_config(config), m_clock(clock), m_http(http),
-      m_secret(config::read_secret(config.secret_env, "webhook-secret")) {}
+    : m_store(store), m_config(config), m_clock(clock), m_http(http) {}
 
 void Notifier::run_next(std::function<void(bool)> done) {
     if (!enabled() || m_busy) {
@@ -111,11 +124,14 @@ void Notifier::run_next(std::function<void(bool)> done) {
     req.method = "POST";
     req.body = payload_json(event);
     req.headers = {"Content-Type: application/json"};
-    if (!m_secret.empty())
-        req.headers.push_back("X-Trendd-Signature: sha256=" + hmac_sha256_hex(m_secret, req.body));
+    // Read at each delivery: a rotated secret needs no restart.
+    const std::string secret = config::read_secret(m_config.secret_env, "webhook-secret");
+    if (!secret.empty())
+        req.headers.push_back("X-Trendd-Signature: sha256=" + hmac_sha256_hex(secret, req.body));
     req.total_timeout = std::chrono::seconds(15);
     req.max_body_bytes = 64 * 1024;
     req.max_redirects = 0;
+    req.user_agent = "trendd/" TRENDD_VERSION;
     m_busy = true;
     m_http.start(std::move(req), [this, job = *job, done = std::move(done)](fetch::Response r) {
         m_busy = false;

@@ -24,7 +24,8 @@ struct DraftEvent {
     int unverified = 0;
 };
 
-/** {"event":"draft","text":"<Slack-compatible line>",...every DraftEvent field}. Pure. */
+/** {"event":"draft","text":"<Slack-compatible line>",...every DraftEvent field}; `text` has
+ *  &, < and > escaped as Slack requires, the other fields are as stored. Pure. */
 [[nodiscard]] std::string payload_json(const DraftEvent& e);
 
 /** Lowercase hex of HMAC-SHA256(secret, body): the X-Trendd-Signature header is
@@ -46,7 +47,6 @@ class Notifier final {
     const config::NotifyConfig& m_config;
     const Clock& m_clock;
     fetch::HttpClient& m_http;
-    std::string m_secret;
     bool m_busy = false;
 
 public:

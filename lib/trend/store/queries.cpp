@@ -240,6 +240,8 @@ Rows totals(SQLite::Database& db) {
                       "(SELECT count(*) FROM drafts WHERE status IN ('queued', 'drafting')) "
                       "  AS drafts_pending, "
                       "(SELECT count(*) FROM drafts WHERE status = 'failed') AS drafts_failed, "
+                      "(SELECT count(*) FROM drafts WHERE status = 'failed' AND finished_at >= "
+                      "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')) AS drafts_failed_24h, "
                       "(SELECT count(*) FROM notifications WHERE status = 'pending') "
                       "  AS notifications_pending, "
                       "(SELECT count(*) FROM notifications WHERE status = 'failed') "
