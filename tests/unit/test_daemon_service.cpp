@@ -25,9 +25,13 @@ TEST_CASE("a failing feed backs off exponentially up to the cap") {
     SUBCASE("short intervals back off from a minute") {
         CHECK(daemon::next_poll_delay(2s, 1, std::nullopt, 6h, 0.5) == 60s);
     }
-    SUBCASE("Retry-After is a floor") {
+    SUBCASE("Retry-After is a floor, up to the cap") {
         CHECK(daemon::next_poll_delay(600s, 1, 3600s, 6h, 0.5) == 3600s);
         CHECK(daemon::next_poll_delay(600s, 1, 5s, 6h, 0.5) == 600s);
+        CHECK(daemon::next_poll_delay(600s, 1, std::chrono::seconds{315360000}, 6h, 0.5) == 6h);
+    }
+    SUBCASE("a failing feed never polls more often than a healthy one") {
+        CHECK(daemon::next_poll_delay(3600s, 1, std::nullopt, 60s, 0.5) == 3600s);
     }
 }
 

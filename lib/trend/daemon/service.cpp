@@ -43,8 +43,9 @@ Seconds next_poll_delay(Seconds interval, int failures_in_row, std::optional<Sec
                                        static_cast<double>(cap.count())));
     }
     double delay = base * (0.9 + 0.2 * unit);
+    // Retry-After is honoured up to the cap: one odd header must not park a feed for years.
     if (retry_after)
-        delay = std::max(delay, static_cast<double>(retry_after->count()));
+        delay = std::max(delay, static_cast<double>(std::min(*retry_after, cap).count()));
     return Seconds{std::max<long long>(1, std::llround(delay))};
 }
 
@@ -178,6 +179,7 @@ private:
             }
             it->second.timer->cancel();
             m_limiter.forget(it->first);
+            finish_waiters(it->first, "removed"); // a `poll` waiting for it gets its answer
             it = m_feeds.erase(it);
         }
     }

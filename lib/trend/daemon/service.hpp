@@ -18,7 +18,8 @@ int run_service(config::Config config, const std::filesystem::path& config_path)
 
 /** The delay before the next poll of a feed: its interval after a success; after the n-th
  *  failure in a row min(max(interval, 1m) * 2^(n-1), cap) but never less than the interval,
- *  and at least Retry-After; both with +-10% jitter from `unit` (a number in [0, 1)). Pure. */
+ *  and at least Retry-After (itself capped at `cap`); both with +-10% jitter from `unit`
+ *  (a number in [0, 1)). Pure. */
 [[nodiscard]] Seconds next_poll_delay(Seconds interval, int failures_in_row,
                                       std::optional<Seconds> retry_after, Seconds cap,
                                       double unit);

@@ -24,7 +24,10 @@ namespace {
 } // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, int mode) {
-    std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    std::string name = ".";
+    name += path.filename().string();
+    name += ".tmp-XXXXXX";
+    std::string tmpl = (path.parent_path() / name).string();
     const int fd = ::mkstemp(tmpl.data());
     if (fd < 0)
         throw_errno("cannot create a temporary file beside " + path.string());
