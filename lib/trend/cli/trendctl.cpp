@@ -151,11 +151,33 @@ int cmd_status(Globals& g) {
     const bool running = live && live->ok && daemon_status.IsObject();
     const bool healthy = running && daemon_status["healthy"].GetBool();
 
-    SQLite::Database db = g.open_ro();
+    const std::string health = !running ? "not_running" : healthy ? "ok" : "degraded";
+    const int code = running ? (healthy ? k_exit_ok : k_exit_failed) : k_exit_not_running;
+    std::optional<SQLite::Database> opened;
+    try {
+        opened.emplace(g.open_ro());
+    } catch (const store::DatabaseError& e) {
+        // Still say what the daemon says; the exit code stays the daemon's.
+        if (g.json) {
+            std::printf("{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s,"
+                        "\"status\":%s},\"database\":{\"error\":%s}}\n",
+                        health.c_str(), running ? "true" : "false",
+                        control::json_quote(socket.string()).c_str(),
+                        running ? live->data_json.c_str() : "null",
+                        control::json_quote(e.what()).c_str());
+        } else {
+            if (running)
+                print_daemon(daemon_status);
+            else
+                std::printf("trendd: not running (%s)\n", unreachable.c_str());
+            std::printf("database: cannot open: %s\n", e.what());
+        }
+        return code;
+    }
+    SQLite::Database& db = *opened;
     const store::Rows totals = store::totals(db);
     const store::Rows feeds = store::feed_health(db);
     const store::Rows newest = store::newest_observations(db, 5);
-    const std::string health = !running ? "not_running" : healthy ? "ok" : "degraded";
     const auto bytes = fs::exists(g.database()) ? fs::file_size(g.database()) : 0;
     const int schema = db.execAndGet("PRAGMA user_version").getInt();
 
@@ -203,7 +225,7 @@ int cmd_status(Globals& g) {
             print_table(stdout, newest, {"observed_at", "feed", "term", "traffic_label"});
         }
     }
-    return running ? (healthy ? k_exit_ok : k_exit_failed) : k_exit_not_running;
+    return code;
 }
 
 /** poll, reload, metrics: commands the running daemon carries out. */

@@ -41,10 +41,20 @@ std::optional<config::Config> load_config(const Options& opt) {
         }
     }
     config::LoadResult r = config::load(path);
-    for (const auto& w : r.warnings)
-        std::fprintf(stderr, "%s\n", w.str().c_str());
-    for (const auto& e : r.errors)
-        std::fprintf(stderr, "%s\n", e.str().c_str());
+    // --check-config prints the bare "FILE:LINE: what" lines; a starting daemon logs them
+    // with their priority, so `journalctl -p err` shows why a start failed.
+    for (const auto& w : r.warnings) {
+        if (opt.check_config)
+            std::fprintf(stderr, "%s\n", w.str().c_str());
+        else
+            log::warning("config", "{}", w.str());
+    }
+    for (const auto& e : r.errors) {
+        if (opt.check_config)
+            std::fprintf(stderr, "%s\n", e.str().c_str());
+        else
+            log::error("config", "{}", e.str());
+    }
     return std::move(r.config);
 }
 
@@ -119,6 +129,9 @@ int trendd_main(int argc, char** argv) {
             return run_once(*cfg);
         const std::filesystem::path source = cfg->source; // "" = built-in defaults
         return run_service(std::move(*cfg), source);
+    } catch (const store::SchemaError& e) {
+        log::error("trendd", "{}", e.what());
+        return k_exit_data; // permanent: systemd must not restart in a loop
     } catch (const store::DatabaseError& e) {
         log::error("trendd", "{}", e.what());
         return k_exit_failure;

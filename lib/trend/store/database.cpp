@@ -5,6 +5,7 @@
 #include "trend/store/migrations.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 #include <fmt/format.h>
 
 namespace trend::store {
@@ -19,7 +20,7 @@ int latest_schema_version() noexcept {
 int migrate(SQLite::Database& db) {
     const int current = db.execAndGet("PRAGMA user_version").getInt();
     if (current > latest_schema_version())
-        throw DatabaseError(fmt::format("{}: database schema version {} is newer than this trendd "
+        throw SchemaError(fmt::format("{}: database schema version {} is newer than this trendd "
                                         "knows ({}); upgrade trendd",
                                         db.getFilename(), current, latest_schema_version()));
     int applied = 0;
@@ -45,11 +46,11 @@ SQLite::Database open_database(const fs::path& path, Access access) {
             SQLite::Database db(path.string(), SQLite::OPEN_READONLY, 5000);
             const int version = db.execAndGet("PRAGMA user_version").getInt();
             if (version > latest_schema_version())
-                throw DatabaseError(fmt::format("{}: schema version {} is newer than this "
+                throw SchemaError(fmt::format("{}: schema version {} is newer than this "
                                                 "trendctl knows ({})",
                                                 path.string(), version, latest_schema_version()));
             if (version == 0)
-                throw DatabaseError(fmt::format("{}: not a trendd database (schema version 0)",
+                throw SchemaError(fmt::format("{}: not a trendd database (schema version 0)",
                                                 path.string()));
             db.exec("PRAGMA query_only = ON");
             return db;
@@ -64,6 +65,11 @@ SQLite::Database open_database(const fs::path& path, Access access) {
         return db;
     } catch (const DatabaseError&) {
         throw;
+    } catch (const SQLite::Exception& e) {
+        // SQLITE_NOTADB: some other file. Retrying will not help.
+        if (e.getErrorCode() == SQLITE_NOTADB)
+            throw SchemaError(fmt::format("{}: not an SQLite database", path.string()));
+        throw DatabaseError(fmt::format("{}: {}", path.string(), e.what()));
     } catch (const std::exception& e) {
         throw DatabaseError(fmt::format("{}: {}", path.string(), e.what()));
     }

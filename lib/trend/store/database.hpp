@@ -14,6 +14,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/** The file is not a database this trendd can use, and will not become one by retrying: a
+ *  schema from a newer trendd, or not a trendd database at all. */
+class SchemaError : public DatabaseError {
+public:
+    using DatabaseError::DatabaseError;
+};
+
 enum class Access {
     read_write, ///< the daemon (and backtest): creates, migrates, WAL
     read_only,  ///< trendctl and analysts: never writes, works while trendd runs
