@@ -231,3 +231,39 @@ TEST_CASE("a draft interrupted by a crash is queued again and written once") {
 }
 
 } // TEST_SUITE
+
+TEST_CASE("a long term that spikes twice gets two distinct slugs") {
+    test::TempDir dir;
+    Pipeline p(dir / "t.db");
+    const std::string term(120, 'a');
+    p.poll("US", k_t0, {{term, 20000}});
+    p.poll("US", k_t0 + 30h, {{term, 20000}}); // after the cooldown: a second story
+    config::Config cfg;
+    cfg.daemon.drafts_dir = dir / "drafts";
+    ManualClock clock(k_t0 + 31h);
+    daemon::DraftWorker worker(p.store, cfg, clock);
+    CHECK(worker.run_pending().written == 2);
+    SQLite::Statement q(p.store.db(), "SELECT slug FROM drafts ORDER BY id");
+    std::vector<std::string> slugs;
+    while (q.executeStep())
+        slugs.push_back(q.getColumn(0).getString());
+    REQUIRE(slugs.size() == 2);
+    CHECK(slugs[0] != slugs[1]);
+    CHECK(slugs[1].size() <= 80);
+    CHECK(slugs[1].ends_with("-2"));
+}
+
+TEST_CASE("webhook jobs count as due only when a webhook is configured") {
+    test::TempDir dir;
+    Pipeline p(dir / "t.db");
+    p.poll("US", k_t0, {{"openai", 20000}});
+    config::Config cfg;
+    cfg.daemon.drafts_dir = dir / "drafts";
+    cfg.notify.webhook_url = "http://127.0.0.1:9/hook";
+    ManualClock clock(k_t0);
+    daemon::DraftWorker worker(p.store, cfg, clock);
+    CHECK(worker.run_pending().written == 1);
+    CHECK(p.count("SELECT count(*) FROM notifications WHERE status = 'pending'") == 1);
+    CHECK(p.store.next_due(true) == k_t0);
+    CHECK_FALSE(p.store.next_due(false));
+}

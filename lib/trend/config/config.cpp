@@ -419,6 +419,12 @@ public:
             if (!parts || (parts->scheme != "http" && parts->scheme != "https"))
                 error(t.get("base_url"),
                       fmt::format("\"{}\" is not an http or https URL", o.base_url));
+            else if (parts->scheme == "http" && !is_local_url(o.base_url))
+                m_out.warnings.push_back(
+                    {m_file, line_of(t.get("base_url")),
+                     fmt::format("\"{}\" is plain http to another host: the API key would cross "
+                                 "the network unencrypted",
+                                 o.base_url)});
         }
     }
 

@@ -41,6 +41,15 @@ bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadli
 
 } // namespace
 
+bool answers(const std::filesystem::path& socket) noexcept {
+    try {
+        (void)call(socket, "status", "", std::chrono::milliseconds(2000));
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 Reply call(const std::filesystem::path& socket, std::string_view cmd, std::string_view feed,
            std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

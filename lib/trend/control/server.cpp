@@ -84,10 +84,17 @@ struct Server::Session : std::enable_shared_from_this<Session> {
     }
 
     void write(std::string reply, bool then_close) {
+        // A client that never reads must not hold a session for ever.
+        idle.expires_after(k_idle);
+        idle.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec)
+                self->close();
+        });
         auto data = std::make_shared<std::string>(std::move(reply));
         asio::async_write(socket, asio::buffer(*data),
                           [self = shared_from_this(), data, then_close](boost::system::error_code ec,
                                                                         std::size_t) {
+                              self->idle.cancel();
                               if (ec || then_close)
                                   self->close();
                               else

@@ -2,6 +2,7 @@
 #include "trend/daemon/app.hpp"
 
 #include "trend/config/config.hpp"
+#include "trend/control/client.hpp"
 #include "trend/daemon/backlog.hpp"
 #include "trend/daemon/draft_worker.hpp"
 #include "trend/daemon/ingest.hpp"
@@ -63,6 +64,11 @@ constexpr Seconds k_once_retry_horizon{120};
 
 /** --once: every enabled feed polled concurrently, then every queued draft written. */
 int run_once(const config::Config& cfg) {
+    // The daemon owns the queues while it runs: taking its jobs here would draft them twice.
+    if (control::answers(cfg.daemon.control_socket))
+        throw std::runtime_error(fmt::format("trendd is running (it answers on {}): use "
+                                             "`trendctl poll` instead of --once",
+                                             cfg.daemon.control_socket.string()));
     store::Store store(cfg.daemon.database);
     store.requeue_interrupted_drafts();
     SystemClock clock;
@@ -83,6 +89,7 @@ int run_once(const config::Config& cfg) {
     io.run();
     // Then every draft and webhook that is due, waiting for retries due within two minutes.
     DraftWorker worker(store, cfg, clock, &http);
+    worker.sweep_temp_files();
     notify::Notifier notifier(store, cfg.notify, clock, http);
     Backlog backlog(io, store, worker, &notifier, clock);
     backlog.drain(k_once_retry_horizon, [&io] { io.stop(); });

@@ -54,15 +54,18 @@ void Backlog::pump_notifications() {
 void Backlog::arm() {
     if (m_stopped)
         return;
-    const bool busy = m_drafts.busy() || (m_notifier != nullptr && m_notifier->busy());
+    // A job in flight calls back when it ends, and that re-arms: waking now would only find
+    // the pump busy (and spin once a second while an LLM call takes its time).
+    if (m_drafts.busy() || (m_notifier != nullptr && m_notifier->busy()))
+        return;
     std::optional<Timestamp> next;
     try {
-        next = m_store.next_due();
+        next = m_store.next_due(m_notifier != nullptr && m_notifier->enabled());
     } catch (const std::exception& e) {
         log::error("draft", "cannot read the queues: {}", e.what());
     }
     const Timestamp now = m_clock.now();
-    if (m_horizon && !busy && (!next || *next > now + *m_horizon)) {
+    if (m_horizon && (!next || *next > now + *m_horizon)) {
         m_timer.cancel();
         if (auto settled = std::exchange(m_on_settled, {}))
             settled();

@@ -33,13 +33,14 @@ std::string json_array(const std::vector<std::string>& items) {
     return buf.GetString();
 }
 
-/** 2 s, 4 s, 8 s ... at most 10 min, +-20%, and never sooner than Retry-After. */
+/** 2 s, 4 s, 8 s ... at most 10 min, +-20%, and never sooner than Retry-After (itself capped
+ *  at an hour: one odd header must not park a job for years). */
 Seconds llm_retry_delay(int attempts, std::optional<Seconds> retry_after) {
     static thread_local std::mt19937 rng{std::random_device{}()};
     const double base = std::min(600.0, 2.0 * static_cast<double>(1LL << std::min(attempts - 1, 20)));
     const double jittered = base * std::uniform_real_distribution<double>(0.8, 1.2)(rng);
     const auto d = Seconds{static_cast<long long>(std::ceil(jittered))};
-    return std::max(d, retry_after.value_or(Seconds{0}));
+    return std::max(d, std::min(retry_after.value_or(Seconds{0}), Seconds{3600}));
 }
 
 } // namespace
@@ -52,12 +53,15 @@ struct DraftWorker::LlmCall {
     std::vector<std::string> facts;
     draft::openai::Prompt prompt;
     bool revalidated = false; ///< a reply that did not validate was already retried
+    bool completed = false;
     std::function<void(bool)> done;
 };
 
 DraftWorker::DraftWorker(store::Store& store, const config::Config& config, const Clock& clock,
                          fetch::HttpClient* http)
-    : m_store(store), m_config(config), m_clock(clock), m_http(http) {
+    : m_store(store), m_config(config), m_clock(clock), m_http(http) {}
+
+void DraftWorker::sweep_temp_files() {
     if (const int n = util::remove_stale_temp_files(m_config.daemon.drafts_dir); n > 0)
         log::notice("draft", "removed {} temp file(s) of writes interrupted by a crash", n);
 }
@@ -79,42 +83,75 @@ void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::
         done(false);
         return;
     }
-    const std::optional<store::DraftJob> job = m_store.claim_draft(m_clock.now(), only);
+    std::optional<store::DraftJob> job;
+    try {
+        job = m_store.claim_draft(m_clock.now(), only);
+    } catch (const std::exception& e) {
+        log::error("draft", "cannot take a draft job: {}", e.what());
+    }
     if (!job) {
         done(false);
         return;
     }
     util::crash_point("draft-after-claim");
+    std::shared_ptr<LlmCall> call;
     try {
         draft::Story story = store::load_story(m_store.db(), job->spike_id);
         store::DraftJob j = *job;
         if (j.slug.empty()) {
             j.slug = draft::slugify(story.term);
-            if (m_store.slug_taken(j.slug, j.id))
-                j.slug = draft::slugify(fmt::format("{} {}", j.slug, j.spike_id));
+            if (m_store.slug_taken(j.slug, j.id)) {
+                // Room for the suffix first: slugify would cut it off a long slug again.
+                const std::string suffix = fmt::format("-{}", j.spike_id);
+                j.slug = draft::slugify(story.term, 80 - suffix.size()) + suffix;
+            }
             m_store.set_draft_slug(j.id, j.slug);
         }
         if (m_http != nullptr && m_config.drafter.kind == "openai") {
-            auto call = std::make_shared<LlmCall>();
+            call = std::make_shared<LlmCall>();
             call->job = std::move(j);
             call->story = std::move(story);
-            call->done = std::move(done);
-            start_llm(std::move(call));
-            return;
+        } else {
+            finish_builtin(j, story, "");
         }
-        finish_builtin(j, story, "");
     } catch (const std::exception& e) {
         const Timestamp now = m_clock.now();
         std::optional<Timestamp> retry;
         if (job->attempts < k_builtin_attempts)
             retry = now + Seconds{60} * (1 << job->attempts);
         fail(*job, e.what(), retry);
+        call.reset();
     }
-    done(true);
+    if (!call) {
+        done(true);
+        return;
+    }
+    call->done = std::move(done);
+    m_busy = true;
+    guarded(call, [&] { start_llm(call); });
+}
+
+template <typename Step>
+void DraftWorker::guarded(const std::shared_ptr<LlmCall>& call, Step step) {
+    try {
+        step();
+    } catch (const std::exception& e) {
+        // A database or disk error mid-job: try again in a minute. A reply already paid for
+        // stays stored and is used then.
+        fail(call->job, e.what(), m_clock.now() + Seconds{60});
+        complete(call);
+    }
+}
+
+void DraftWorker::complete(const std::shared_ptr<LlmCall>& call) {
+    if (call->completed)
+        return;
+    call->completed = true;
+    m_busy = false;
+    call->done(true);
 }
 
 void DraftWorker::start_llm(std::shared_ptr<LlmCall> call) {
-    m_busy = true;
     call->sources = draft::sources_of(draft::select_articles(call->story.articles));
     call->facts = draft::story_facts(call->story);
     call->prompt = draft::openai::build_prompt(call->story, call->sources, call->facts);
@@ -156,13 +193,17 @@ void DraftWorker::call_llm(std::shared_ptr<LlmCall> call) {
     req.max_redirects = 0; // a redirect would carry the key elsewhere
     log::info("draft", "draft {}: calling {} ({}), attempt {}", call->job.id, cfg.model, base,
               call->job.attempts);
-    m_http->start(std::move(req), [this, call](fetch::Response r) { on_llm_reply(call, std::move(r)); });
+    m_http->start(std::move(req), [this, call](fetch::Response r) {
+        guarded(call, [&] { on_llm_reply(call, std::move(r)); });
+    });
 }
 
 void DraftWorker::on_llm_reply(std::shared_ptr<LlmCall> call, fetch::Response r) {
     using draft::openai::scrub;
     if (r.transport == fetch::Transport::cancelled) {
-        m_busy = false; // shutting down: the job stays 'drafting' and is redone at the next start
+        // Shutting down: the job stays 'drafting' and is redone at the next start.
+        call->completed = true;
+        m_busy = false;
         return;
     }
     if (r.transport != fetch::Transport::complete) {
@@ -233,10 +274,10 @@ void DraftWorker::process_reply(std::shared_ptr<LlmCall> call, const std::string
         finish(call->job, call->story, d, "openai",
                model.empty() ? m_config.drafter.openai.model : model, citations, "");
     } catch (const std::exception& e) {
-        fail(call->job, e.what(), std::nullopt);
+        // The reply is paid for and stored: retry writing it, never call again.
+        fail(call->job, e.what(), m_clock.now() + Seconds{60});
     }
-    m_busy = false;
-    call->done(true);
+    complete(call);
 }
 
 void DraftWorker::llm_failed(std::shared_ptr<LlmCall> call, const std::string& reason,
@@ -258,8 +299,7 @@ void DraftWorker::llm_failed(std::shared_ptr<LlmCall> call, const std::string& r
     } catch (const std::exception& e) {
         log::error("draft", "draft {}: {}", job.id, e.what());
     }
-    m_busy = false;
-    call->done(true);
+    complete(call);
 }
 
 void DraftWorker::finish_builtin(const store::DraftJob& job, const draft::Story& story,

@@ -46,10 +46,13 @@ class DraftWorker final {
     DraftRun m_totals; ///< since construction
 
 public:
-    /** `http` null means built-in drafting whatever the config says. Removes temp files of a
-     *  write that a crash interrupted. */
+    /** `http` null means built-in drafting whatever the config says. */
     DraftWorker(store::Store& store, const config::Config& config, const Clock& clock,
                 fetch::HttpClient* http = nullptr);
+
+    /** Removes the temp files of draft writes a crash interrupted. Only the queue's owner
+     *  (trendd, trendd --once) calls it, at start: another process may be writing. */
+    void sweep_temp_files();
 
     [[nodiscard]] bool busy() const noexcept { return m_busy; }
     [[nodiscard]] DraftRun totals() const noexcept { return m_totals; }
@@ -63,6 +66,12 @@ public:
     DraftRun run_pending(int limit = 1000);
 
 private:
+    /** Runs one step of an LLM job; an exception ends the job's turn (retried later, the
+     *  stored reply kept) instead of escaping into the event loop. */
+    template <typename Step>
+    void guarded(const std::shared_ptr<LlmCall>& call, Step step);
+    /** Ends the job's turn: not busy any more, `done` called once. */
+    void complete(const std::shared_ptr<LlmCall>& call);
     void start_llm(std::shared_ptr<LlmCall> call);
     void call_llm(std::shared_ptr<LlmCall> call);
     void on_llm_reply(std::shared_ptr<LlmCall> call, fetch::Response response);

@@ -132,6 +132,7 @@ public:
             });
         if (const int n = m_store.requeue_interrupted_drafts(); n > 0)
             log::notice("draft", "{} draft(s) interrupted by a crash are queued again", n);
+        m_drafts.sweep_temp_files();
         m_poller.sync_feeds(m_config);
         schedule_all(/*first=*/true);
         wait_for_signal();
@@ -144,8 +145,16 @@ public:
                     m_config.daemon.control_socket.string());
         sd_notify(0, "READY=1");
         update_status();
-        m_io.run();
-        return k_exit_ok;
+        // A handler that throws (a database error where nobody expected one) is logged and the
+        // loop goes on: one bad moment must not stop the daemon.
+        for (;;) {
+            try {
+                m_io.run();
+                return k_exit_ok;
+            } catch (const std::exception& e) {
+                log::error("trendd", "unexpected error in the event loop, continuing: {}", e.what());
+            }
+        }
     }
 
 private:
@@ -202,16 +211,17 @@ private:
         st.timer->cancel();
         st.next_poll_at.reset();
         if (m_limiter.acquire(name, st.host))
-            start_poll(st);
+            start_poll(st, st.host);
         else
             st.waiting = true;
     }
 
-    void start_poll(FeedState& st) {
+    /** `host` is the one the limiter counted (a reload may have changed the feed's since). */
+    void start_poll(FeedState& st, const std::string& host) {
         st.waiting = false;
         st.in_flight = true;
         m_poller.poll(st.feed, m_config.daemon,
-                      [this, name = st.feed.name, host = st.host](const PollSummary& s) {
+                      [this, name = st.feed.name, host](const PollSummary& s) {
                           m_limiter.release(host);
                           on_polled(name, s);
                           start_waiting();
@@ -228,7 +238,7 @@ private:
                 m_limiter.release(next->second); // the feed was removed while it waited
                 continue;
             }
-            start_poll(it->second);
+            start_poll(it->second, next->second);
         }
     }
 
@@ -262,14 +272,18 @@ private:
 
     // ---- systemd ------------------------------------------------------------------------------
 
-    void update_status() {
-        int failing = 0;
-        for (const auto& [name, st] : m_feeds)
-            failing += st.failures_in_row > 0 ? 1 : 0;
-        const std::string status =
-            fmt::format("STATUS={} feeds ({} failing), {} drafts pending", m_feeds.size(), failing,
-                        m_store.pending_drafts());
-        sd_notify(0, status.c_str());
+    void update_status() noexcept {
+        try {
+            int failing = 0;
+            for (const auto& [name, st] : m_feeds)
+                failing += st.failures_in_row > 0 ? 1 : 0;
+            const std::string status =
+                fmt::format("STATUS={} feeds ({} failing), {} drafts pending", m_feeds.size(),
+                            failing, m_store.pending_drafts());
+            sd_notify(0, status.c_str());
+        } catch (const std::exception& e) {
+            log::warning("trendd", "cannot update the status line: {}", e.what());
+        }
     }
 
     void start_watchdog() {
@@ -377,7 +391,7 @@ private:
                     respond(control::error_reply("invalid-config", fmt::format("{}",
                                                                                 fmt::join(errors, "\n"))));
             } else if (r.cmd == "poll") {
-                poll_now(r.feed, std::move(respond));
+                poll_now(r.feed, respond);
             }
         } catch (const std::exception& e) {
             log::error("control", "{} failed: {}", r.cmd, e.what());
@@ -385,7 +399,7 @@ private:
         }
     }
 
-    void poll_now(const std::string& feed, control::Server::Respond respond) {
+    void poll_now(const std::string& feed, const control::Server::Respond& respond) {
         PollWaiter w;
         if (!feed.empty()) {
             if (m_feeds.count(feed) == 0) {
@@ -402,7 +416,7 @@ private:
             respond(control::ok_reply("{\"polled\":{}}"));
             return;
         }
-        w.respond = std::move(respond);
+        w.respond = respond;
         const std::set<std::string> names = w.pending;
         m_poll_waiters.push_back(std::move(w));
         for (const std::string& name : names)

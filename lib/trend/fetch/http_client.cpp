@@ -184,19 +184,24 @@ int HttpClient::on_socket(void* /*easy*/, int fd, int what, void* self, void* so
 
 int HttpClient::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) noexcept {
     auto* client = static_cast<HttpClient*>(self);
-    if (timeout_ms < 0) {
-        client->m_timer.cancel();
+    try {
+        if (timeout_ms < 0) {
+            client->m_timer.cancel();
+            return 0;
+        }
+        // Never call socket_action from inside this callback (it would recurse): wait on the
+        // loop, even for 0 ms.
+        client->m_timer.expires_after(std::chrono::milliseconds(timeout_ms));
+        client->m_timer.async_wait([client, alive = client->m_alive](boost::system::error_code ec) {
+            if (!*alive || ec)
+                return;
+            client->socket_action(CURL_SOCKET_TIMEOUT, 0);
+        });
         return 0;
+    } catch (const std::exception& e) {
+        log::error("fetch", "cannot arm the transfer timer: {}", e.what());
+        return -1;
     }
-    // Never call socket_action from inside this callback (it would recurse): wait on the loop,
-    // even for 0 ms.
-    client->m_timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    client->m_timer.async_wait([client, alive = client->m_alive](boost::system::error_code ec) {
-        if (!*alive || ec)
-            return;
-        client->socket_action(CURL_SOCKET_TIMEOUT, 0);
-    });
-    return 0;
 }
 
 void HttpClient::watch(int fd, int what) {

@@ -106,7 +106,12 @@ void Notifier::run_next(std::function<void(bool)> done) {
         done(false);
         return;
     }
-    const auto job = m_store.claim_notification(m_clock.now());
+    std::optional<store::NotificationJob> job;
+    try {
+        job = m_store.claim_notification(m_clock.now());
+    } catch (const std::exception& e) {
+        log::error("notify", "cannot take a webhook job: {}", e.what());
+    }
     if (!job) {
         done(false);
         return;
@@ -135,27 +140,39 @@ void Notifier::run_next(std::function<void(bool)> done) {
     m_busy = true;
     m_http.start(std::move(req), [this, job = *job, done = std::move(done)](fetch::Response r) {
         m_busy = false;
+        if (r.transport == fetch::Transport::cancelled)
+            return; // shutting down: it stays pending and goes out after the restart
         const Timestamp now = m_clock.now();
         const bool ok = r.transport == fetch::Transport::complete && r.http_status >= 200 &&
                         r.http_status < 300;
-        if (ok) {
-            m_store.notification_delivered(job.id, r.http_status, now);
-            log::info("notify", "draft {} announced to the webhook", job.draft_id);
-        } else {
-            const std::string error = r.transport == fetch::Transport::complete
-                                          ? fmt::format("HTTP {}", r.http_status)
-                                          : r.error;
-            const bool again = job.attempts < k_max_attempts &&
-                               r.transport != fetch::Transport::cancelled;
-            std::optional<Timestamp> retry;
-            if (again)
-                retry = now + std::max(retry_delay(job.attempts), r.retry_after.value_or(Seconds{0}));
-            m_store.notification_failed(job.id, r.http_status, error, retry);
-            log::error("notify", "webhook for draft {} failed (attempt {}): {}{}", job.draft_id,
-                       job.attempts, error, again ? "" : "; giving up");
+        try {
+            record(job, r, ok, now);
+        } catch (const std::exception& e) {
+            log::error("notify", "webhook for draft {}: cannot record the outcome: {}",
+                       job.draft_id, e.what());
         }
         done(true);
     });
+}
+
+void Notifier::record(const store::NotificationJob& job, const fetch::Response& r, bool ok,
+                      Timestamp now) {
+    if (ok) {
+        m_store.notification_delivered(job.id, r.http_status, now);
+        log::info("notify", "draft {} announced to the webhook", job.draft_id);
+        return;
+    }
+    const std::string error = r.transport == fetch::Transport::complete
+                                  ? fmt::format("HTTP {}", r.http_status)
+                                  : r.error;
+    const bool again = job.attempts < k_max_attempts;
+    std::optional<Timestamp> retry;
+    if (again) // Retry-After is honoured up to an hour
+        retry = now + std::max(retry_delay(job.attempts),
+                               std::min(r.retry_after.value_or(Seconds{0}), Seconds{3600}));
+    m_store.notification_failed(job.id, r.http_status, error, retry);
+    log::error("notify", "webhook for draft {} failed (attempt {}): {}{}", job.draft_id,
+               job.attempts, error, again ? "" : "; giving up");
 }
 
 } // namespace trend::notify

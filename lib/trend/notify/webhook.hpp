@@ -59,6 +59,10 @@ public:
     /** Starts the next due delivery; `done(true)` when it finished (delivered or not),
      *  `done(false)` at once when nothing is due. */
     void run_next(std::function<void(bool)> done);
+
+private:
+    void record(const store::NotificationJob& job, const fetch::Response& r, bool ok,
+                Timestamp now);
 };
 
 } // namespace trend::notify

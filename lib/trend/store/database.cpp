@@ -59,6 +59,10 @@ SQLite::Database open_database(const fs::path& path, Access access) {
             fs::create_directories(path.parent_path());
         SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
         db.exec("PRAGMA journal_mode = WAL");
+        // Keep -wal and -shm when the daemon closes: a read-only reader (an analyst in group
+        // trendd) cannot create them in the 0750 state directory.
+        int persist = 1;
+        sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         db.exec("PRAGMA synchronous = NORMAL");
         db.exec("PRAGMA foreign_keys = ON");
         migrate(db);

@@ -253,9 +253,11 @@ Rows totals(SQLite::Database& db) {
 }
 
 Rows draft_document(SQLite::Database& db, const std::string& id_or_slug) {
+    // An id wins over a slug that looks like one (the term "2024" has the slug "2024").
     return select(db, "SELECT id, status, slug, path, markdown FROM drafts "
-                      "WHERE slug = ? OR CAST(id AS TEXT) = ? LIMIT 1",
-                  {id_or_slug, id_or_slug});
+                      "WHERE slug = ? OR CAST(id AS TEXT) = ? "
+                      "ORDER BY CAST(id AS TEXT) = ? DESC LIMIT 1",
+                  {id_or_slug, id_or_slug, id_or_slug});
 }
 
 Rows export_observations(SQLite::Database& db) {

@@ -17,12 +17,28 @@ void bind_text_or_null(SQLite::Statement& s, const char* name, const std::string
         s.bind(name, v);
 }
 
+/** Leaves a cached statement ready for its next use however this use ends: an exception (a
+ *  full disk, a busy database) must not break the statement until the daemon restarts. */
+class Reuse final {
+    SQLite::Statement& m_s;
+
+public:
+    explicit Reuse(SQLite::Statement& s) noexcept : m_s(s) {}
+    ~Reuse() {
+        m_s.tryReset();
+        try {
+            m_s.clearBindings();
+        } catch (...) {
+        }
+    }
+    Reuse(const Reuse&) = delete;
+    Reuse& operator=(const Reuse&) = delete;
+};
+
 /** Runs a statement that returns no rows and makes it ready for the next use. */
 int exec_reset(SQLite::Statement& s) {
-    const int changes = s.exec();
-    s.reset();
-    s.clearBindings();
-    return changes;
+    Reuse reuse(s);
+    return s.exec();
 }
 
 } // namespace
@@ -136,13 +152,12 @@ Id Store::insert_poll(const PollRecord& p) {
 }
 
 Id Store::term_id(const std::string& norm, const std::string& display, Timestamp now) {
-    m_find_term.bind(":norm", norm);
-    if (m_find_term.executeStep()) {
-        const Id id = m_find_term.getColumn(0).getInt64();
-        m_find_term.reset();
-        return id;
+    {
+        Reuse reuse(m_find_term);
+        m_find_term.bind(":norm", norm);
+        if (m_find_term.executeStep())
+            return m_find_term.getColumn(0).getInt64();
     }
-    m_find_term.reset();
     m_insert_term.bind(":norm", norm);
     m_insert_term.bind(":display", display);
     m_insert_term.bind(":at", format_iso(now));
@@ -173,6 +188,7 @@ Id Store::insert_observation(Id poll_id, Id feed_id, Id term_id, const std::stri
 
 Id Store::upsert_article(const feed::NewsItem& n, Timestamp seen_at) {
     SQLite::Statement& s = m_upsert_article;
+    Reuse reuse(s);
     s.bind(":url", n.url);
     s.bind(":title", n.title);
     bind_text_or_null(s, ":source", n.source);
@@ -180,10 +196,7 @@ Id Store::upsert_article(const feed::NewsItem& n, Timestamp seen_at) {
     bind_text_or_null(s, ":snippet", n.snippet);
     s.bind(":at", format_iso(seen_at));
     s.executeStep();
-    const Id id = s.getColumn(0).getInt64();
-    s.reset();
-    s.clearBindings();
-    return id;
+    return s.getColumn(0).getInt64();
 }
 
 void Store::link_article(Id observation_id, Id article_id, int position) {
@@ -195,6 +208,7 @@ void Store::link_article(Id observation_id, Id article_id, int position) {
 
 std::optional<TrafficPoint> Store::previous_point(Id term_id, Id feed_id, Id poll_id) {
     SQLite::Statement& s = m_previous_point;
+    Reuse reuse(s);
     s.bind(":term", term_id);
     s.bind(":feed", feed_id);
     s.bind(":poll", poll_id);
@@ -207,14 +221,13 @@ std::optional<TrafficPoint> Store::previous_point(Id term_id, Id feed_id, Id pol
         p.label = s.getColumn(2).getString();
         out = std::move(p);
     }
-    s.reset();
-    s.clearBindings();
     return out;
 }
 
 std::vector<std::int64_t> Store::traffic_since(Id term_id, Id feed_id, Timestamp since,
                                                Id before_poll) {
     SQLite::Statement& s = m_window;
+    Reuse reuse(s);
     s.bind(":term", term_id);
     s.bind(":feed", feed_id);
     s.bind(":since", format_iso(since));
@@ -222,13 +235,12 @@ std::vector<std::int64_t> Store::traffic_since(Id term_id, Id feed_id, Timestamp
     std::vector<std::int64_t> out;
     while (s.executeStep())
         out.push_back(s.getColumn(0).getInt64());
-    s.reset();
-    s.clearBindings();
     return out;
 }
 
 std::optional<SpikeState> Store::last_spike(const std::string& rule, Id term_id) {
     SQLite::Statement& s = m_last_spike;
+    Reuse reuse(s);
     s.bind(":rule", rule);
     s.bind(":term", term_id);
     std::optional<SpikeState> out;
@@ -237,8 +249,6 @@ std::optional<SpikeState> Store::last_spike(const std::string& rule, Id term_id)
                          parse_iso(s.getColumn(1).getString()).value_or(Timestamp{}),
                          parse_iso(s.getColumn(2).getString()).value_or(Timestamp{}),
                          s.getColumn(3).getInt() != 0};
-    s.reset();
-    s.clearBindings();
     return out;
 }
 
@@ -459,12 +469,13 @@ double Store::spent_on_day(Timestamp now) {
     return q.getColumn(0).getDouble();
 }
 
-std::optional<Timestamp> Store::next_due() {
+std::optional<Timestamp> Store::next_due(bool notifications) {
     SQLite::Statement q(m_db, "SELECT min(t) FROM ("
                               "SELECT coalesce(next_attempt_at, created_at) AS t FROM drafts "
                               "WHERE status = 'queued' UNION ALL "
                               "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
-                              "WHERE status = 'pending')");
+                              "WHERE status = 'pending' AND :notifications)");
+    q.bind(":notifications", notifications ? 1 : 0);
     if (!q.executeStep() || q.getColumn(0).isNull())
         return std::nullopt;
     return parse_iso(q.getColumn(0).getString());

@@ -197,8 +197,9 @@ public:
     void clear_raw_reply(Id draft_id);
     /** USD spent on drafting on the UTC day of `now`. */
     [[nodiscard]] double spent_on_day(Timestamp now);
-    /** The earliest time a queued draft or pending notification becomes due, if any. */
-    [[nodiscard]] std::optional<Timestamp> next_due();
+    /** The earliest time a queued draft (or, with `notifications`, a pending webhook
+     *  delivery) becomes due, if any. */
+    [[nodiscard]] std::optional<Timestamp> next_due(bool notifications = true);
 
     /** Queues the webhook delivery of a draft (once per draft). */
     void queue_notification(Id draft_id, Timestamp now);
