@@ -391,7 +391,7 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
         std::string rules = "{";
         for (const auto& [rule, n] : per_rule)
             rules += fmt::format("{}{}:{}", rules.size() > 1 ? "," : "",
-                                 rows_json({{"s"}, {{rule}}}).substr(6, rule.size() + 2), n);
+                                 control::json_quote(rule), n);
         rules += "}";
         std::printf("{\"snapshots\":%d,\"observations\":%lld,\"seconds\":%.3f,"
                     "\"drafts_written\":%d,\"drafts_failed\":%d,\"spikes_per_rule\":%s,"

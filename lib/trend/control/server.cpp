@@ -110,7 +110,7 @@ struct Server::Session : std::enable_shared_from_this<Session> {
 };
 
 Server::Server(asio::io_context& io, std::filesystem::path path, Handler handler)
-    : m_io(io), m_acceptor(io), m_path(std::move(path)), m_handler(std::move(handler)),
+    : m_acceptor(io), m_path(std::move(path)), m_handler(std::move(handler)),
       m_sessions(std::make_shared<int>(0)) {
     if (m_path.string().size() >= sizeof(sockaddr_un::sun_path))
         throw ServerError(fmt::format("{}: control socket path too long", m_path.string()));

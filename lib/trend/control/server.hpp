@@ -33,7 +33,6 @@ public:
 
 private:
     struct Session;
-    boost::asio::io_context& m_io;
     boost::asio::local::stream_protocol::acceptor m_acceptor;
     std::filesystem::path m_path;
     Handler m_handler;

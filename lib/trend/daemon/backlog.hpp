@@ -42,6 +42,7 @@ public:
      *  `on_settled` (once nothing runs and nothing is due that soon). */
     void drain(Seconds horizon, std::function<void()> on_settled);
 
+    /** Shutdown: nothing new starts; a job in flight ends with its transfer's cancellation. */
     void stop();
 
 private:

@@ -9,7 +9,7 @@
 
 namespace trend::daemon {
 
-/** A feed as the pipeline knows it: its config and its row id. */
+/** A feed as the pipeline knows it: its row id, name and geo. */
 struct FeedRef {
     store::Id id = 0;
     std::string name;

@@ -15,7 +15,9 @@ namespace trend::daemon {
 /** What one poll of one feed came to. */
 struct PollSummary {
     std::string feed;
-    std::string outcome; ///< as stored in polls.outcome; "store_error" if it could not be stored
+    /** As stored in polls.outcome, or two that are not stored: "store_error" (the database
+     *  refused it) and "cancelled" (shutdown or reload stopped the transfer). */
+    std::string outcome;
     std::string error;
     int items = 0;
     std::optional<Seconds> retry_after;

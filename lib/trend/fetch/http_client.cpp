@@ -146,11 +146,6 @@ std::uint64_t HttpClient::start(Request request, Handler on_done) {
     return id;
 }
 
-void HttpClient::cancel(std::uint64_t id) {
-    if (m_transfers.count(id) != 0)
-        finish(id, CURLE_ABORTED_BY_CALLBACK);
-}
-
 void HttpClient::cancel_all() {
     while (!m_transfers.empty())
         finish(m_transfers.begin()->first, CURLE_ABORTED_BY_CALLBACK);

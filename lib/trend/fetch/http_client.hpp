@@ -89,12 +89,9 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    /** Starts a transfer; returns its id (for cancel()). Throws std::runtime_error only when
-     *  libcurl cannot create a handle (out of memory). */
+    /** Starts a transfer; returns its id. Throws std::runtime_error only when libcurl cannot
+     *  create a handle (out of memory). */
     std::uint64_t start(Request request, Handler on_done);
-
-    /** Stops one transfer; its handler gets Transport::cancelled. Unknown ids are ignored. */
-    void cancel(std::uint64_t id);
 
     /** Stops every transfer in flight. */
     void cancel_all();

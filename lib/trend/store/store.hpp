@@ -140,16 +140,21 @@ public:
     /** Marks feeds no longer in the config as disabled (their history stays). */
     void disable_feeds_except(const std::vector<std::string>& names);
 
+    /** The ETag / Last-Modified of the feed's last 200 (empty when none). */
     [[nodiscard]] Validators validators(Id feed_id);
+    /** Keeps the validators of a 200 for the next conditional GET. */
     void set_validators(Id feed_id, const Validators& v);
 
+    /** Records one fetch of a feed, whatever its outcome; returns the polls row id. */
     Id insert_poll(const PollRecord& poll);
     /** The id of a term by its normalised form, creating it with `display` when new. */
     Id term_id(const std::string& norm, const std::string& display, Timestamp now);
+    /** One item of a poll's snapshot; returns the observations row id. */
     Id insert_observation(Id poll_id, Id feed_id, Id term_id, const std::string& geo,
                           Timestamp observed_at, const feed::Item& item);
     /** Inserts or refreshes an article by URL; returns its id. */
     Id upsert_article(const feed::NewsItem& news, Timestamp seen_at);
+    /** Ties an article to the observation that carried it, at its 1-based position. */
     void link_article(Id observation_id, Id article_id, int position);
 
     /** The term's newest observation in the feed before `poll_id`, if any. */
