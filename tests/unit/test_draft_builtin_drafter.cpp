@@ -112,7 +112,8 @@ TEST_CASE("with no coverage the explainer is short and says so") {
     CHECK(d.sources.empty());
     CHECK_FALSE(d.cover);
     CHECK(d.body.find("No news item came with the trend") != std::string::npos);
-    CHECK(d.body.find("a single source") != std::string::npos);
+    CHECK(d.body.find("Whether news coverage appears") != std::string::npos);
+    CHECK(d.body.find("a single source") == std::string::npos);
     CHECK(d.body.find("It entered the feed at 20,000+") != std::string::npos);
     CHECK(d.body.size() < draft::draft_builtin(openai_story()).body.size());
     CHECK(draft::grounding::unverified_claims(d.body, draft::evidence_of(s, d)).empty());

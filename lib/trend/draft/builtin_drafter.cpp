@@ -238,7 +238,9 @@ struct Writer {
         b += fmt::format("- Whether searches for {} hold at {} or more, or fall back: a trend "
                          "that leaves the feed within hours was a blip.\n",
                          in_quotes(s.term), s.traffic_label);
-        if (outlets.size() <= 1)
+        if (articles.empty())
+            b += "- Whether news coverage appears: none came with the trend so far.\n";
+        else if (outlets.size() <= 1)
             b += "- Whether other outlets confirm the story: so far the coverage rests on "
                  "a single source.\n";
         else
