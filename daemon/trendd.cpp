@@ -2,4 +2,6 @@
 // trendd: the trend-monitoring daemon. Everything lives in lib/ (trend::daemon::trendd_main).
 #include "trend/daemon/app.hpp"
 
-int main(int argc, char** argv) { return trend::daemon::trendd_main(argc, argv); }
+int main(int argc, char** argv) {
+    return trend::daemon::trendd_main(argc, argv);
+}

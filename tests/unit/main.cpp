@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The unit test binary's entry point; test helpers live in support.hpp.
 #define DOCTEST_CONFIG_IMPLEMENT
-#include <doctest/doctest.h>
-
 #include "trend/log/log.hpp"
+
+#include <doctest/doctest.h>
 
 #include <clocale>
 

@@ -13,7 +13,9 @@
 namespace trend::test {
 
 /** The repository's root, for bundled data (examples/, tests/data/). */
-inline std::filesystem::path source_dir() { return TRENDD_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+    return TRENDD_SOURCE_DIR;
+}
 
 /** Reads a file under the repository root, as bytes. Fails the test when it is missing. */
 inline std::string read_source_file(const std::string& relative) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The ingest transaction and the spike lifecycle on a real SQLite file, with a manual clock.
 #include "support.hpp"
-
 #include "trend/daemon/draft_worker.hpp"
 #include "trend/daemon/ingest.hpp"
 #include "trend/detect/detector.hpp"
@@ -37,8 +36,8 @@ feed::Snapshot snapshot(const std::string& geo, Timestamp at,
         item.term = term;
         item.traffic = {detect::group_thousands(traffic) + "+", traffic};
         item.rank = ++rank;
-        item.news.push_back({term + " makes headlines", "https://news.example/" + term + "/" +
-                                                           std::to_string(rank),
+        item.news.push_back({term + " makes headlines",
+                             "https://news.example/" + term + "/" + std::to_string(rank),
                              "Example News", "", ""});
         s.items.push_back(std::move(item));
     }
@@ -81,154 +80,159 @@ struct Pipeline {
 
 TEST_SUITE("daemon") {
 
-TEST_CASE("a poll is stored with its spike and draft job in one transaction") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db");
-    const auto stats = p.poll("US", k_t0, {{"openai", 20000}, {"weather", 500}});
-    CHECK(stats.observations == 2);
-    REQUIRE(stats.spikes.size() == 1);
-    REQUIRE(stats.drafts.size() == 1);
-    CHECK(p.count("SELECT count(*) FROM observations") == 2);
-    CHECK(p.count("SELECT count(*) FROM articles") == 2);
-    CHECK(p.count("SELECT count(*) FROM observation_articles") == 2);
-    CHECK(p.count("SELECT count(*) FROM spikes WHERE status = 'open'") == 1);
-    CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'queued'") == 1);
-    CHECK(p.count("SELECT traffic FROM spikes") == 20000);
-}
+    TEST_CASE("a poll is stored with its spike and draft job in one transaction") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        const auto stats = p.poll("US", k_t0, {{"openai", 20000}, {"weather", 500}});
+        CHECK(stats.observations == 2);
+        REQUIRE(stats.spikes.size() == 1);
+        REQUIRE(stats.drafts.size() == 1);
+        CHECK(p.count("SELECT count(*) FROM observations") == 2);
+        CHECK(p.count("SELECT count(*) FROM articles") == 2);
+        CHECK(p.count("SELECT count(*) FROM observation_articles") == 2);
+        CHECK(p.count("SELECT count(*) FROM spikes WHERE status = 'open'") == 1);
+        CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'queued'") == 1);
+        CHECK(p.count("SELECT traffic FROM spikes") == 20000);
+    }
 
-TEST_CASE("a record action makes a spike but no draft") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db", rule_config(config::Action::record));
-    p.poll("US", k_t0, {{"openai", 20000}});
-    CHECK(p.count("SELECT count(*) FROM spikes") == 1);
-    CHECK(p.count("SELECT count(*) FROM drafts") == 0);
-}
+    TEST_CASE("a record action makes a spike but no draft") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db", rule_config(config::Action::record));
+        p.poll("US", k_t0, {{"openai", 20000}});
+        CHECK(p.count("SELECT count(*) FROM spikes") == 1);
+        CHECK(p.count("SELECT count(*) FROM drafts") == 0);
+    }
 
-TEST_CASE("one story across geos is one spike and one draft") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db");
-    p.poll("US", k_t0, {{"openai", 20000}});
-    const auto gb = p.poll("GB", k_t0 + 10min, {{"OpenAI", 50000}});
-    CHECK(gb.spikes.empty());
-    CHECK(p.count("SELECT count(*) FROM spikes") == 1);
-    CHECK(p.count("SELECT count(*) FROM drafts") == 1);
-    CHECK(p.count("SELECT count(*) FROM terms") == 1); // "OpenAI" and "openai" are one term
-    CHECK(p.store.db().execAndGet("SELECT last_seen_at FROM spikes").getString() ==
-          "2025-11-03T14:10:00Z");
-}
-
-TEST_CASE("an open spike resolves after resolve_after without the term") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db");
-    p.poll("US", k_t0, {{"openai", 20000}});
-    p.poll("US", k_t0 + 1h, {{"openai", 20000}}); // still trending: last_seen moves
-    p.poll("US", k_t0 + 2h, {{"weather", 500}});  // gone
-    CHECK(p.count("SELECT count(*) FROM spikes WHERE status = 'open'") == 1);
-    const auto later = p.poll("US", k_t0 + 7h + 1min, {{"weather", 500}});
-    CHECK(later.resolved == 1);
-    CHECK(p.store.db().execAndGet("SELECT status || ' ' || last_seen_at FROM spikes").getString() ==
-          "resolved 2025-11-03T15:00:00Z");
-    CHECK(p.count("SELECT duration_minutes FROM v_spikes") == 60);
-}
-
-TEST_CASE("after the cooldown a returning term is a new spike") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db");
-    p.poll("US", k_t0, {{"openai", 20000}});
-    p.poll("US", k_t0 + 12h, {{"openai", 20000}}); // back, but inside the cooldown
-    CHECK(p.count("SELECT count(*) FROM spikes") == 1);
-    const auto s = p.poll("US", k_t0 + 30h, {{"openai", 20000}});
-    CHECK(s.spikes.size() == 1);
-    CHECK(p.count("SELECT count(*) FROM drafts") == 2);
-}
-
-TEST_CASE("restart in the middle of an open spike keeps its state") {
-    test::TempDir dir;
-    {
+    TEST_CASE("one story across geos is one spike and one draft") {
+        test::TempDir dir;
         Pipeline p(dir / "t.db");
         p.poll("US", k_t0, {{"openai", 20000}});
-    } // the daemon stops
-    Pipeline p(dir / "t.db");
-    const auto s = p.poll("US", k_t0 + 20min, {{"openai", 50000}});
-    CHECK(s.spikes.empty());
-    CHECK(p.count("SELECT count(*) FROM spikes") == 1);
-    CHECK(p.store.db().execAndGet("SELECT last_seen_at FROM spikes").getString() ==
-          "2025-11-03T14:20:00Z");
-}
+        const auto gb = p.poll("GB", k_t0 + 10min, {{"OpenAI", 50000}});
+        CHECK(gb.spikes.empty());
+        CHECK(p.count("SELECT count(*) FROM spikes") == 1);
+        CHECK(p.count("SELECT count(*) FROM drafts") == 1);
+        CHECK(p.count("SELECT count(*) FROM terms") == 1); // "OpenAI" and "openai" are one term
+        CHECK(p.store.db().execAndGet("SELECT last_seen_at FROM spikes").getString() ==
+              "2025-11-03T14:10:00Z");
+    }
 
-TEST_CASE("a spike that happened while the daemon was down fires at the next poll") {
-    test::TempDir dir;
-    {
+    TEST_CASE("an open spike resolves after resolve_after without the term") {
+        test::TempDir dir;
         Pipeline p(dir / "t.db");
-        p.poll("US", k_t0, {{"openai", 2000}});
+        p.poll("US", k_t0, {{"openai", 20000}});
+        p.poll("US", k_t0 + 1h, {{"openai", 20000}}); // still trending: last_seen moves
+        p.poll("US", k_t0 + 2h, {{"weather", 500}});  // gone
+        CHECK(p.count("SELECT count(*) FROM spikes WHERE status = 'open'") == 1);
+        const auto later = p.poll("US", k_t0 + 7h + 1min, {{"weather", 500}});
+        CHECK(later.resolved == 1);
+        CHECK(p.store.db()
+                  .execAndGet("SELECT status || ' ' || last_seen_at FROM spikes")
+                  .getString() == "resolved 2025-11-03T15:00:00Z");
+        CHECK(p.count("SELECT duration_minutes FROM v_spikes") == 60);
     }
-    // Down for a day; the term rose meanwhile and is at 20,000+ when we come back.
-    Pipeline p(dir / "t.db");
-    const auto s = p.poll("US", k_t0 + 24h, {{"openai", 20000}});
-    REQUIRE(s.spikes.size() == 1);
-    CHECK(p.store.db().execAndGet("SELECT reason FROM spikes").getString().find(
-              "new in this feed") != std::string::npos);
-}
 
-TEST_CASE("a failed poll is recorded without touching earlier data") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db");
-    p.poll("US", k_t0, {{"openai", 20000}});
-    store::PollRecord failed;
-    failed.feed_id = p.feeds.at("US").id;
-    failed.started_at = k_t0 + 10min;
-    failed.outcome = "http_error";
-    failed.http_status = 500;
-    failed.error = "HTTP 500";
-    p.ingestor.record(p.feeds.at("US"), failed, nullptr, nullptr, k_t0 + 10min);
-    CHECK(p.count("SELECT count(*) FROM polls") == 2);
-    CHECK(p.count("SELECT count(*) FROM observations") == 1);
-    CHECK(p.store.db().execAndGet("SELECT failures_in_row FROM v_feed_health WHERE feed = "
-                                  "'trends-US'").getInt() == 1);
-}
-
-TEST_CASE("the draft worker writes one file and one row per spike") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db");
-    p.poll("US", k_t0, {{"openai", 20000}, {"../../etc/passwd", 50000}});
-    config::Config cfg;
-    cfg.daemon.drafts_dir = dir / "drafts";
-    ManualClock clock(k_t0 + 1min);
-    daemon::DraftWorker worker(p.store, cfg, clock);
-    const auto run = worker.run_pending();
-    CHECK(run.written == 2);
-    CHECK(run.failed == 0);
-    CHECK(worker.run_pending().written == 0); // nothing left: a finished draft is never redone
-    int files = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir / "drafts")) {
-        ++files;
-        SQLite::Statement q(p.store.db(), "SELECT markdown, status FROM drafts WHERE path = ?");
-        q.bind(1, e.path().string());
-        REQUIRE(q.executeStep());
-        CHECK(q.getColumn(0).getString() == util::read_file(e.path()));
-        CHECK(q.getColumn(1).getString() == "draft");
+    TEST_CASE("after the cooldown a returning term is a new spike") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        p.poll("US", k_t0, {{"openai", 20000}});
+        p.poll("US", k_t0 + 12h, {{"openai", 20000}}); // back, but inside the cooldown
+        CHECK(p.count("SELECT count(*) FROM spikes") == 1);
+        const auto s = p.poll("US", k_t0 + 30h, {{"openai", 20000}});
+        CHECK(s.spikes.size() == 1);
+        CHECK(p.count("SELECT count(*) FROM drafts") == 2);
     }
-    CHECK(files == 2);
-    CHECK(std::filesystem::exists(dir / "drafts" / "2025-11-03-openai.md"));
-    CHECK(std::filesystem::exists(dir / "drafts" / "2025-11-03-etc-passwd.md"));
-}
 
-TEST_CASE("a draft interrupted by a crash is queued again and written once") {
-    test::TempDir dir;
-    Pipeline p(dir / "t.db");
-    p.poll("US", k_t0, {{"openai", 20000}});
-    auto job = p.store.claim_draft(k_t0); // claimed, then the process "dies"
-    REQUIRE(job);
-    CHECK_FALSE(p.store.claim_draft(k_t0)); // a live claim is never taken twice
-    CHECK(p.store.requeue_interrupted_drafts() == 1);
-    config::Config cfg;
-    cfg.daemon.drafts_dir = dir / "drafts";
-    ManualClock clock(k_t0);
-    daemon::DraftWorker worker(p.store, cfg, clock);
-    CHECK(worker.run_pending().written == 1);
-    CHECK(p.count("SELECT attempts FROM drafts") == 2);
-    CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'draft'") == 1);
-}
+    TEST_CASE("restart in the middle of an open spike keeps its state") {
+        test::TempDir dir;
+        {
+            Pipeline p(dir / "t.db");
+            p.poll("US", k_t0, {{"openai", 20000}});
+        } // the daemon stops
+        Pipeline p(dir / "t.db");
+        const auto s = p.poll("US", k_t0 + 20min, {{"openai", 50000}});
+        CHECK(s.spikes.empty());
+        CHECK(p.count("SELECT count(*) FROM spikes") == 1);
+        CHECK(p.store.db().execAndGet("SELECT last_seen_at FROM spikes").getString() ==
+              "2025-11-03T14:20:00Z");
+    }
+
+    TEST_CASE("a spike that happened while the daemon was down fires at the next poll") {
+        test::TempDir dir;
+        {
+            Pipeline p(dir / "t.db");
+            p.poll("US", k_t0, {{"openai", 2000}});
+        }
+        // Down for a day; the term rose meanwhile and is at 20,000+ when we come back.
+        Pipeline p(dir / "t.db");
+        const auto s = p.poll("US", k_t0 + 24h, {{"openai", 20000}});
+        REQUIRE(s.spikes.size() == 1);
+        CHECK(p.store.db()
+                  .execAndGet("SELECT reason FROM spikes")
+                  .getString()
+                  .find("new in this feed") != std::string::npos);
+    }
+
+    TEST_CASE("a failed poll is recorded without touching earlier data") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        p.poll("US", k_t0, {{"openai", 20000}});
+        store::PollRecord failed;
+        failed.feed_id = p.feeds.at("US").id;
+        failed.started_at = k_t0 + 10min;
+        failed.outcome = "http_error";
+        failed.http_status = 500;
+        failed.error = "HTTP 500";
+        p.ingestor.record(p.feeds.at("US"), failed, nullptr, nullptr, k_t0 + 10min);
+        CHECK(p.count("SELECT count(*) FROM polls") == 2);
+        CHECK(p.count("SELECT count(*) FROM observations") == 1);
+        CHECK(p.store.db()
+                  .execAndGet("SELECT failures_in_row FROM v_feed_health WHERE feed = "
+                              "'trends-US'")
+                  .getInt() == 1);
+    }
+
+    TEST_CASE("the draft worker writes one file and one row per spike") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        p.poll("US", k_t0, {{"openai", 20000}, {"../../etc/passwd", 50000}});
+        config::Config cfg;
+        cfg.daemon.drafts_dir = dir / "drafts";
+        ManualClock clock(k_t0 + 1min);
+        daemon::DraftWorker worker(p.store, cfg, clock);
+        const auto run = worker.run_pending();
+        CHECK(run.written == 2);
+        CHECK(run.failed == 0);
+        CHECK(worker.run_pending().written == 0); // nothing left: a finished draft is never redone
+        int files = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dir / "drafts")) {
+            ++files;
+            SQLite::Statement q(p.store.db(), "SELECT markdown, status FROM drafts WHERE path = ?");
+            q.bind(1, e.path().string());
+            REQUIRE(q.executeStep());
+            CHECK(q.getColumn(0).getString() == util::read_file(e.path()));
+            CHECK(q.getColumn(1).getString() == "draft");
+        }
+        CHECK(files == 2);
+        CHECK(std::filesystem::exists(dir / "drafts" / "2025-11-03-openai.md"));
+        CHECK(std::filesystem::exists(dir / "drafts" / "2025-11-03-etc-passwd.md"));
+    }
+
+    TEST_CASE("a draft interrupted by a crash is queued again and written once") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        p.poll("US", k_t0, {{"openai", 20000}});
+        auto job = p.store.claim_draft(k_t0); // claimed, then the process "dies"
+        REQUIRE(job);
+        CHECK_FALSE(p.store.claim_draft(k_t0)); // a live claim is never taken twice
+        CHECK(p.store.requeue_interrupted_drafts() == 1);
+        config::Config cfg;
+        cfg.daemon.drafts_dir = dir / "drafts";
+        ManualClock clock(k_t0);
+        daemon::DraftWorker worker(p.store, cfg, clock);
+        CHECK(worker.run_pending().written == 1);
+        CHECK(p.count("SELECT attempts FROM drafts") == 2);
+        CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'draft'") == 1);
+    }
 
 } // TEST_SUITE
 

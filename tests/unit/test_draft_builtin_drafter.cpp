@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "support.hpp"
-
 #include "trend/draft/builtin_drafter.hpp"
 #include "trend/draft/grounding.hpp"
 
@@ -25,8 +24,8 @@ draft::Story openai_story() {
     s.picture = "https://img.example/openai.jpg";
     s.picture_source = "The New York Times";
     s.articles = {
-        {"OpenAI signs $38 billion cloud deal with Amazon", "https://nyt.example/a", "The New York Times",
-         "", "The deal runs for seven years.", k_t0},
+        {"OpenAI signs $38 billion cloud deal with Amazon", "https://nyt.example/a",
+         "The New York Times", "", "The deal runs for seven years.", k_t0},
         {"OpenAI signs $38 billion cloud deal with Amazon", "https://nyt.example/b",
          "The New York Times", "", "", k_t0}, // the same headline at another URL
         {"Amazon shares rise 5% after OpenAI agreement", "https://reuters.example/c", "Reuters", "",
@@ -51,88 +50,91 @@ std::size_t position(const std::string& body, const std::string& what) {
 
 TEST_SUITE("draft") {
 
-TEST_CASE("the built-in explainer has every section in order") {
-    const auto d = draft::draft_builtin(openai_story());
-    CHECK(d.title == "Why “openai” is trending in the US");
-    const std::string& b = d.body;
-    CHECK(position(b, "# Why “openai” is trending in the US") == 0);
-    const auto takeaways = position(b, "**Key takeaways**");
-    const auto happened = position(b, "## What happened");
-    const auto why = position(b, "## Why it is trending now");
-    const auto watch = position(b, "## What to watch");
-    const auto sources = position(b, "## Sources");
-    CHECK(takeaways < happened);
-    CHECK(happened < why);
-    CHECK(why < watch);
-    CHECK(watch < sources);
-}
+    TEST_CASE("the built-in explainer has every section in order") {
+        const auto d = draft::draft_builtin(openai_story());
+        CHECK(d.title == "Why “openai” is trending in the US");
+        const std::string& b = d.body;
+        CHECK(position(b, "# Why “openai” is trending in the US") == 0);
+        const auto takeaways = position(b, "**Key takeaways**");
+        const auto happened = position(b, "## What happened");
+        const auto why = position(b, "## Why it is trending now");
+        const auto watch = position(b, "## What to watch");
+        const auto sources = position(b, "## Sources");
+        CHECK(takeaways < happened);
+        CHECK(happened < why);
+        CHECK(why < watch);
+        CHECK(watch < sources);
+    }
 
-TEST_CASE("the built-in explainer uses the story and nothing else") {
-    const auto story = openai_story();
-    const auto d = draft::draft_builtin(story);
-    const std::string& b = d.body;
-    SUBCASE("near-identical headlines are one source") {
-        REQUIRE(d.sources.size() == 2);
-        CHECK(d.sources[0].url == "https://nyt.example/a");
-        CHECK(d.sources[1].source == "Reuters");
-        CHECK(b.find("https://nyt.example/b") == std::string::npos);
+    TEST_CASE("the built-in explainer uses the story and nothing else") {
+        const auto story = openai_story();
+        const auto d = draft::draft_builtin(story);
+        const std::string& b = d.body;
+        SUBCASE("near-identical headlines are one source") {
+            REQUIRE(d.sources.size() == 2);
+            CHECK(d.sources[0].url == "https://nyt.example/a");
+            CHECK(d.sources[1].source == "Reuters");
+            CHECK(b.find("https://nyt.example/b") == std::string::npos);
+        }
+        SUBCASE("the traffic timeline comes from our observations") {
+            CHECK(b.find("first seen at 200+ at 2025-11-03 14:00 UTC and reached 20,000+ by "
+                         "2025-11-03 18:00 UTC, about 100 times its first bucket") !=
+                  std::string::npos);
+            CHECK(b.find("| 2025-11-03 17:00 | 2,000+ |") != std::string::npos);
+            CHECK(b.find("| 2025-11-03 15:00 |") ==
+                  std::string::npos); // unchanged bucket: not repeated
+        }
+        SUBCASE("other geos and related terms are named") {
+            CHECK(b.find("the UK (5,000+)") != std::string::npos);
+            CHECK(b.find("“amazon”") != std::string::npos);
+            CHECK(d.tags == std::vector<std::string>{"openai", "amazon", "us"});
+        }
+        SUBCASE("the cover credits the picture's source") {
+            REQUIRE(d.cover);
+            CHECK(d.cover->image == "https://img.example/openai.jpg");
+            CHECK(d.cover->credit == "The New York Times");
+        }
+        SUBCASE("every number and quote in it passes the grounding check") {
+            CHECK(draft::grounding::unverified_claims(b, draft::evidence_of(story, d)).empty());
+        }
+        SUBCASE("it is deterministic") {
+            CHECK(draft::draft_builtin(story).body == b);
+        }
     }
-    SUBCASE("the traffic timeline comes from our observations") {
-        CHECK(b.find("first seen at 200+ at 2025-11-03 14:00 UTC and reached 20,000+ by "
-                     "2025-11-03 18:00 UTC, about 100 times its first bucket") != std::string::npos);
-        CHECK(b.find("| 2025-11-03 17:00 | 2,000+ |") != std::string::npos);
-        CHECK(b.find("| 2025-11-03 15:00 |") == std::string::npos); // unchanged bucket: not repeated
-    }
-    SUBCASE("other geos and related terms are named") {
-        CHECK(b.find("the UK (5,000+)") != std::string::npos);
-        CHECK(b.find("“amazon”") != std::string::npos);
-        CHECK(d.tags == std::vector<std::string>{"openai", "amazon", "us"});
-    }
-    SUBCASE("the cover credits the picture's source") {
-        REQUIRE(d.cover);
-        CHECK(d.cover->image == "https://img.example/openai.jpg");
-        CHECK(d.cover->credit == "The New York Times");
-    }
-    SUBCASE("every number and quote in it passes the grounding check") {
-        CHECK(draft::grounding::unverified_claims(b, draft::evidence_of(story, d)).empty());
-    }
-    SUBCASE("it is deterministic") {
-        CHECK(draft::draft_builtin(story).body == b);
-    }
-}
 
-TEST_CASE("with no coverage the explainer is short and says so") {
-    auto s = openai_story();
-    s.articles.clear();
-    s.other_geos.clear();
-    s.related.clear();
-    s.timeline = {{k_t0, "US", 20000, "20,000+", 1}};
-    s.picture.clear();
-    const auto d = draft::draft_builtin(s);
-    CHECK(d.sources.empty());
-    CHECK_FALSE(d.cover);
-    CHECK(d.body.find("No news item came with the trend") != std::string::npos);
-    CHECK(d.body.find("Whether news coverage appears") != std::string::npos);
-    CHECK(d.body.find("a single source") == std::string::npos);
-    CHECK(d.body.find("It entered the feed at 20,000+") != std::string::npos);
-    CHECK(d.body.size() < draft::draft_builtin(openai_story()).body.size());
-    CHECK(draft::grounding::unverified_claims(d.body, draft::evidence_of(s, d)).empty());
-}
+    TEST_CASE("with no coverage the explainer is short and says so") {
+        auto s = openai_story();
+        s.articles.clear();
+        s.other_geos.clear();
+        s.related.clear();
+        s.timeline = {{k_t0, "US", 20000, "20,000+", 1}};
+        s.picture.clear();
+        const auto d = draft::draft_builtin(s);
+        CHECK(d.sources.empty());
+        CHECK_FALSE(d.cover);
+        CHECK(d.body.find("No news item came with the trend") != std::string::npos);
+        CHECK(d.body.find("Whether news coverage appears") != std::string::npos);
+        CHECK(d.body.find("a single source") == std::string::npos);
+        CHECK(d.body.find("It entered the feed at 20,000+") != std::string::npos);
+        CHECK(d.body.size() < draft::draft_builtin(openai_story()).body.size());
+        CHECK(draft::grounding::unverified_claims(d.body, draft::evidence_of(s, d)).empty());
+    }
 
-TEST_CASE("a claim the sources do not make is caught by the grounding check") {
-    const auto story = openai_story();
-    auto d = draft::draft_builtin(story);
-    d.body += "\nAnalysts expect a $100B+ follow-on deal.\n";
-    const auto unverified = draft::grounding::unverified_claims(d.body, draft::evidence_of(story, d));
-    REQUIRE(unverified.size() == 1);
-    CHECK(unverified.front().find("100") != std::string::npos);
-}
+    TEST_CASE("a claim the sources do not make is caught by the grounding check") {
+        const auto story = openai_story();
+        auto d = draft::draft_builtin(story);
+        d.body += "\nAnalysts expect a $100B+ follow-on deal.\n";
+        const auto unverified =
+            draft::grounding::unverified_claims(d.body, draft::evidence_of(story, d));
+        REQUIRE(unverified.size() == 1);
+        CHECK(unverified.front().find("100") != std::string::npos);
+    }
 
-TEST_CASE("place names") {
-    CHECK(draft::place_name("US") == "the US");
-    CHECK(draft::place_name("TW") == "Taiwan");
-    CHECK(draft::place_name("ZZ") == "ZZ");
-    CHECK(draft::place_name("").empty());
-}
+    TEST_CASE("place names") {
+        CHECK(draft::place_name("US") == "the US");
+        CHECK(draft::place_name("TW") == "Taiwan");
+        CHECK(draft::place_name("ZZ") == "ZZ");
+        CHECK(draft::place_name("").empty());
+    }
 
 } // TEST_SUITE

@@ -14,7 +14,8 @@ namespace trend::cli {
 [[nodiscard]] std::string cell_text(const store::Value& v);
 
 /** Prints the rows as an aligned table (selected columns, in that order; all when empty). */
-void print_table(std::FILE* out, const store::Rows& rows, const std::vector<std::string>& columns = {});
+void print_table(std::FILE* out, const store::Rows& rows,
+                 const std::vector<std::string>& columns = {});
 
 /** The rows as a JSON array of objects keyed by column name. */
 [[nodiscard]] std::string rows_json(const store::Rows& rows);

@@ -17,7 +17,6 @@
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -27,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace trend::cli {
 
@@ -51,10 +51,13 @@ struct Globals {
     /** One request to the daemon; throws control::Unreachable. */
     control::Reply ask(std::string_view cmd, std::string_view feed = {}, double timeout = 0) const {
         const auto ms = static_cast<long long>((timeout > 0 ? timeout : timeout_s) * 1000);
-        return control::call(config.daemon.control_socket, cmd, feed, std::chrono::milliseconds(ms));
+        return control::call(config.daemon.control_socket, cmd, feed,
+                             std::chrono::milliseconds(ms));
     }
 
-    fs::path database() const { return db_path.empty() ? config.daemon.database : fs::path(db_path); }
+    fs::path database() const {
+        return db_path.empty() ? config.daemon.database : fs::path(db_path);
+    }
 
     SQLite::Database open_ro() const {
         return store::open_database(database(), store::Access::read_only);
@@ -76,14 +79,17 @@ struct Globals {
         }
         // trendctl only needs to find the database and the daemon: a config with errors (say,
         // just edited, before `trendctl reload`) still tells where they are.
-        std::fprintf(stderr, "trendctl: warning: %s has errors (see trendd --check-config); "
-                             "using the paths it names\n",
+        std::fprintf(stderr,
+                     "trendctl: warning: %s has errors (see trendd --check-config); "
+                     "using the paths it names\n",
                      path.c_str());
         config = r.best_effort ? std::move(*r.best_effort) : config::defaults();
     }
 };
 
-std::string as_text(const store::Value& v) { return cell_text(v); }
+std::string as_text(const store::Value& v) {
+    return cell_text(v);
+}
 
 const store::Value& column(const store::Rows& rows, std::size_t row, std::string_view name) {
     for (std::size_t c = 0; c < rows.columns.size(); ++c)
@@ -195,9 +201,8 @@ int cmd_status(Globals& g) {
         if (running)
             print_daemon(daemon_status);
         else
-            std::printf("trendd: not running (%s)\n", unreachable.empty()
-                                                             ? "no status reply"
-                                                             : unreachable.c_str());
+            std::printf("trendd: not running (%s)\n",
+                        unreachable.empty() ? "no status reply" : unreachable.c_str());
         std::printf("database: %s (%.1f MiB, schema %d)\n", g.database().c_str(),
                     static_cast<double>(bytes) / (1024.0 * 1024.0), schema);
         std::printf("observations: %s of %s terms, %s articles; newest %s\n",
@@ -218,8 +223,9 @@ int cmd_status(Globals& g) {
         std::printf("webhook notifications: %s pending, %s failed\n\n",
                     as_text(column(totals, 0, "notifications_pending")).c_str(),
                     as_text(column(totals, 0, "notifications_failed")).c_str());
-        print_table(stdout, feeds, {"feed", "geo", "last_poll_at", "last_outcome", "last_items",
-                                    "failures_in_row", "last_error"});
+        print_table(stdout, feeds,
+                    {"feed", "geo", "last_poll_at", "last_outcome", "last_items", "failures_in_row",
+                     "last_error"});
         if (!newest.rows.empty()) {
             std::printf("\nnewest observations:\n");
             print_table(stdout, newest, {"observed_at", "feed", "term", "traffic_label"});
@@ -239,7 +245,8 @@ int cmd_live(Globals& g, const std::string& cmd, const std::string& feed) {
     if (!r.ok) {
         if (g.json)
             std::printf("{\"ok\":false,\"error\":%s,\"message\":%s}\n",
-                        control::json_quote(r.error).c_str(), control::json_quote(r.message).c_str());
+                        control::json_quote(r.error).c_str(),
+                        control::json_quote(r.message).c_str());
         throw CommandError(fmt::format("{}: {}", r.error, r.message));
     }
     rapidjson::Document d;
@@ -296,8 +303,8 @@ int cmd_history(Globals& g, const std::string& term, const std::string& geo) {
     if (g.json)
         return print_rows(g, rows, {});
     if (rows.rows.empty())
-        throw CommandError(fmt::format("no observations of \"{}\"{}", term,
-                                       geo.empty() ? "" : " in " + geo));
+        throw CommandError(
+            fmt::format("no observations of \"{}\"{}", term, geo.empty() ? "" : " in " + geo));
     std::vector<std::optional<std::int64_t>> values;
     for (std::size_t i = 0; i < rows.rows.size(); ++i) {
         const auto& v = column(rows, i, "traffic");
@@ -319,7 +326,8 @@ int cmd_draft(Globals& g, const std::string& term) {
     const std::string norm = text::normalize_term(text::repair_utf8(term));
     const auto id = st.request_draft(norm, clock.now());
     if (!id)
-        throw CommandError(fmt::format("no observation of \"{}\" in {}", term, g.database().string()));
+        throw CommandError(
+            fmt::format("no observation of \"{}\" in {}", term, g.database().string()));
     // The same worker as the daemon's, on a short-lived loop; a retry due within two minutes
     // is waited for, a later one is left to the daemon.
     boost::asio::io_context io;
@@ -370,9 +378,9 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
         if (fs::exists(o.database) && fs::equivalent(o.database, g.config.daemon.database))
             throw CommandError("--db must not be the live database", k_exit_usage);
         if (fs::exists(o.database))
-            throw CommandError(fmt::format("--db {} exists: a backtest replays into a new file",
-                                           a.db),
-                               k_exit_usage);
+            throw CommandError(
+                fmt::format("--db {} exists: a backtest replays into a new file", a.db),
+                k_exit_usage);
     }
     struct Cleanup {
         fs::path dir;
@@ -390,8 +398,8 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
     if (g.json) {
         std::string rules = "{";
         for (const auto& [rule, n] : per_rule)
-            rules += fmt::format("{}{}:{}", rules.size() > 1 ? "," : "",
-                                 control::json_quote(rule), n);
+            rules +=
+                fmt::format("{}{}:{}", rules.size() > 1 ? "," : "", control::json_quote(rule), n);
         rules += "}";
         std::printf("{\"snapshots\":%d,\"observations\":%lld,\"seconds\":%.3f,"
                     "\"drafts_written\":%d,\"drafts_failed\":%d,\"spikes_per_rule\":%s,"
@@ -401,8 +409,9 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
         return k_exit_ok;
     }
     if (!r.spikes.rows.empty())
-        print_table(stdout, r.spikes, {"detected_at", "rule", "term", "geo", "traffic_label",
-                                       "reason", "draft_slug"});
+        print_table(
+            stdout, r.spikes,
+            {"detected_at", "rule", "term", "geo", "traffic_label", "reason", "draft_slug"});
     std::printf("\nreplayed %d snapshots (%lld observations) in %.2f s: %zu spikes", r.snapshots,
                 r.observations, r.seconds, r.spikes.rows.size());
     for (const auto& [rule, n] : per_rule)
@@ -443,12 +452,14 @@ int trendctl_main(int argc, char** argv) {
     CLI::App app{"trendctl: status, spikes, drafts and history of trendd", "trendctl"};
     app.require_subcommand(1);
     Globals g;
-    app.add_option("-c,--config", g.config_path, "configuration file (default "
-                                                 "/etc/trendd/trendd.toml)");
+    app.add_option("-c,--config", g.config_path,
+                   "configuration file (default "
+                   "/etc/trendd/trendd.toml)");
     app.add_option("--db", g.db_path, "database file (default: the configuration's)");
     app.add_flag("--json", g.json, "print JSON (shapes in docs/cli.md)");
-    app.add_option("--timeout", g.timeout_s, "seconds to wait for the daemon (default 5; poll "
-                                             "waits at least 120)");
+    app.add_option("--timeout", g.timeout_s,
+                   "seconds to wait for the daemon (default 5; poll "
+                   "waits at least 120)");
     app.set_version_flag("--version", "trendctl " TRENDD_VERSION);
 
     std::function<int()> run;
@@ -470,10 +481,11 @@ int trendctl_main(int argc, char** argv) {
     spikes->callback([&] {
         run = [&] {
             auto db = g.open_ro();
-            return print_rows(g, store::spikes(db, since_iso(since),
-                                               term.empty() ? "" : text::normalize_term(term)),
-                              {"id", "detected_at", "rule", "term", "geo", "traffic_label",
-                               "status", "draft_status", "draft_slug"});
+            return print_rows(
+                g,
+                store::spikes(db, since_iso(since), term.empty() ? "" : text::normalize_term(term)),
+                {"id", "detected_at", "rule", "term", "geo", "traffic_label", "status",
+                 "draft_status", "draft_slug"});
         };
     });
     auto* drafts = app.add_subcommand("drafts", "drafts and their status, newest first");

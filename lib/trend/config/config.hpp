@@ -44,8 +44,8 @@ struct RuleConfig {
     std::vector<std::string> match; ///< normalised terms, or "re:<ECMAScript regex>"
     std::vector<std::string> geo;   ///< feed names or geo codes; empty = all
     std::int64_t min_traffic = 0;
-    std::optional<double> growth;   ///< factor over the term's own median
-    Seconds window{7 * 86400};      ///< baseline window for growth
+    std::optional<double> growth; ///< factor over the term's own median
+    Seconds window{7 * 86400};    ///< baseline window for growth
     Seconds cooldown{86400};
     Seconds resolve_after{6 * 3600};
     Action action = Action::draft;
@@ -55,7 +55,7 @@ struct RuleConfig {
 enum class Fallback { builtin, fail };
 
 struct OpenAIConfig {
-    std::string base_url;   ///< "https://api.openai.com/v1"
+    std::string base_url; ///< "https://api.openai.com/v1"
     std::string model;
     double temperature = 0.2;
     int max_tokens = 1800;

@@ -14,8 +14,10 @@ std::string read_secret(std::string_view env_name, std::string_view credential) 
         if (const char* v = std::getenv(std::string(env_name).c_str()))
             value = v;
     if (value.empty())
-        if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir != nullptr && *dir != '\0') {
-            std::ifstream in(std::filesystem::path(dir) / std::string(credential), std::ios::binary);
+        if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+            dir != nullptr && *dir != '\0') {
+            std::ifstream in(std::filesystem::path(dir) / std::string(credential),
+                             std::ios::binary);
             std::ostringstream ss;
             ss << in.rdbuf();
             value = ss.str();

@@ -19,8 +19,8 @@ using json::Writer;
 
 std::variant<Request, ProtocolError> parse_request(std::string_view line) {
     if (line.size() > k_max_request_bytes)
-        return ProtocolError{"too-large", fmt::format("a request is at most {} bytes",
-                                                      k_max_request_bytes)};
+        return ProtocolError{"too-large",
+                             fmt::format("a request is at most {} bytes", k_max_request_bytes)};
     rapidjson::Document d;
     d.Parse(line.data(), line.size());
     if (d.HasParseError() || !d.IsObject())
@@ -59,7 +59,9 @@ std::string error_reply(std::string_view code, std::string_view message) {
     return std::string(buf.GetString()) + "\n";
 }
 
-std::string json_quote(std::string_view s) { return json::quote(s); }
+std::string json_quote(std::string_view s) {
+    return json::quote(s);
+}
 
 std::string request_line(std::string_view cmd, std::string_view feed) {
     rapidjson::StringBuffer buf;

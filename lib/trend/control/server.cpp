@@ -50,17 +50,18 @@ struct Server::Session : std::enable_shared_from_this<Session> {
             if (!ec)
                 self->close(); // silent for too long
         });
-        asio::async_read_until(socket, buffer, '\n',
-                               [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                                   self->on_line(ec, n);
-                               });
+        asio::async_read_until(
+            socket, buffer, '\n',
+            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                self->on_line(ec, n);
+            });
     }
 
     void on_line(boost::system::error_code ec, std::size_t n) {
         idle.cancel();
         if (ec == asio::error::not_found) { // the line outgrew the buffer
-            write(error_reply("too-large", fmt::format("a request is at most {} bytes",
-                                                       k_max_request_bytes)),
+            write(error_reply("too-large",
+                              fmt::format("a request is at most {} bytes", k_max_request_bytes)),
                   /*then_close=*/true);
             return;
         }
@@ -92,8 +93,8 @@ struct Server::Session : std::enable_shared_from_this<Session> {
         });
         auto data = std::make_shared<std::string>(std::move(reply));
         asio::async_write(socket, asio::buffer(*data),
-                          [self = shared_from_this(), data, then_close](boost::system::error_code ec,
-                                                                        std::size_t) {
+                          [self = shared_from_this(), data,
+                           then_close](boost::system::error_code ec, std::size_t) {
                               self->idle.cancel();
                               if (ec || then_close)
                                   self->close();
@@ -136,7 +137,9 @@ Server::Server(asio::io_context& io, std::filesystem::path path, Handler handler
     accept();
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::stop() noexcept {
     if (!m_acceptor.is_open())

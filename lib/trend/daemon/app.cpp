@@ -96,7 +96,8 @@ int run_once(const config::Config& cfg) {
     io.restart();
     io.run();
     const DraftRun drafted = worker.totals();
-    log::info("trendd", "once: {} feeds polled ({} failed), {} drafts written ({} failed), "
+    log::info("trendd",
+              "once: {} feeds polled ({} failed), {} drafts written ({} failed), "
               "{} pending",
               cfg.feeds.size(), failed, drafted.written, drafted.failed, store.pending_drafts());
     return k_exit_ok;
@@ -108,10 +109,12 @@ int trendd_main(int argc, char** argv) {
     log::init_from_environment();
     CLI::App app{"trendd: turns trend spikes into explainer drafts", "trendd"};
     Options opt;
-    app.add_option("-c,--config", opt.config_path, "configuration file (default "
-                                                   "/etc/trendd/trendd.toml)");
-    app.add_flag("--check-config", opt.check_config, "validate the configuration and exit (0 ok, "
-                                                     "78 errors)");
+    app.add_option("-c,--config", opt.config_path,
+                   "configuration file (default "
+                   "/etc/trendd/trendd.toml)");
+    app.add_flag("--check-config", opt.check_config,
+                 "validate the configuration and exit (0 ok, "
+                 "78 errors)");
     app.add_flag("--once", opt.once, "poll every enabled feed once, detect, draft, exit");
     app.set_version_flag("--version", "trendd " TRENDD_VERSION);
     try {

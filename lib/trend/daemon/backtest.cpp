@@ -11,13 +11,14 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <variant>
+
+#include <zlib.h>
 
 namespace trend::daemon {
 
@@ -136,9 +137,9 @@ void replay_observations(const fs::path& path, store::Store& store, Ingestor& in
     std::string group_key;
     auto flush = [&] {
         if (!snap.items.empty())
-            ingest_snapshot(ingestor, feeds.get("series-" + snap.geo, snap.geo, path.string(),
-                                                snap.fetched_at),
-                            snap, result);
+            ingest_snapshot(
+                ingestor, feeds.get("series-" + snap.geo, snap.geo, path.string(), snap.fetched_at),
+                snap, result);
         snap.items.clear();
     };
     long long line_no = 0;
@@ -152,7 +153,8 @@ void replay_observations(const fs::path& path, store::Store& store, Ingestor& in
             throw BacktestError(fmt::format("{}:{}: not a JSON object", path.string(), line_no));
         const std::string observed = json::string_member(d, "observed_at");
         const auto at = parse_iso(observed);
-        const std::string term = text::collapse_whitespace(text::repair_utf8(json::string_member(d, "term")));
+        const std::string term =
+            text::collapse_whitespace(text::repair_utf8(json::string_member(d, "term")));
         if (!at || term.empty())
             throw BacktestError(fmt::format("{}:{}: needs \"observed_at\" (ISO time) and \"term\"",
                                             path.string(), line_no));
@@ -219,7 +221,8 @@ BacktestResult run_backtest(const config::Config& config, const BacktestOptions&
                     "s.previous_traffic, s.status, s.reason, d.slug AS draft_slug, d.status "
                     "AS draft_status FROM spikes s JOIN terms t ON t.id = s.term_id "
                     "LEFT JOIN drafts d ON d.spike_id = s.id ORDER BY s.detected_at, s.id");
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;
 }
 

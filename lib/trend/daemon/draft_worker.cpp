@@ -37,7 +37,8 @@ std::string json_array(const std::vector<std::string>& items) {
  *  at an hour: one odd header must not park a job for years). */
 Seconds llm_retry_delay(int attempts, std::optional<Seconds> retry_after) {
     static thread_local std::mt19937 rng{std::random_device{}()};
-    const double base = std::min(600.0, 2.0 * static_cast<double>(1LL << std::min(attempts - 1, 20)));
+    const double base =
+        std::min(600.0, 2.0 * static_cast<double>(1LL << std::min(attempts - 1, 20)));
     const double jittered = base * std::uniform_real_distribution<double>(0.8, 1.2)(rng);
     const auto d = Seconds{static_cast<long long>(std::ceil(jittered))};
     return std::max(d, std::min(retry_after.value_or(Seconds{0}), Seconds{3600}));
@@ -291,7 +292,8 @@ void DraftWorker::llm_failed(std::shared_ptr<LlmCall> call, const std::string& r
                          job.attempts, cfg.max_attempts, reason, format_duration(delay));
             m_store.fail_draft(job.id, reason, m_clock.now() + delay, m_clock.now());
         } else if (cfg.fallback == config::Fallback::builtin) {
-            log::error("draft", "draft {}: {}; falling back to the built-in drafter", job.id, reason);
+            log::error("draft", "draft {}: {}; falling back to the built-in drafter", job.id,
+                       reason);
             finish_builtin(job, call->story, reason);
         } else {
             fail(job, reason, std::nullopt);
@@ -324,9 +326,13 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     fm.tags = d.tags;
     fm.cover = d.cover;
     fm.generator = "trendd " TRENDD_VERSION;
-    fm.trend = {story.term, story.geo, story.traffic, story.traffic_label,
+    fm.trend = {story.term,
+                story.geo,
+                story.traffic,
+                story.traffic_label,
                 story.timeline.empty() ? story.detected_at : story.timeline.front().at,
-                story.rule, story.spike_id};
+                story.rule,
+                story.spike_id};
     fm.sources = d.sources;
     fm.word_count = draft::count_words(d.body);
     fm.reading_time_minutes = draft::reading_time_minutes(fm.word_count);
@@ -335,9 +341,9 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     if (drafter == "openai") {
         fm.model = model;
         const store::DraftRecord usage = m_store.draft_usage(job.id);
-        fm.generation_costs = draft::GenerationCosts{usage.prompt_tokens.value_or(0),
-                                                     usage.completion_tokens.value_or(0),
-                                                     usage.cached_tokens, usage.cost_usd.value_or(0)};
+        fm.generation_costs = draft::GenerationCosts{
+            usage.prompt_tokens.value_or(0), usage.completion_tokens.value_or(0),
+            usage.cached_tokens, usage.cost_usd.value_or(0)};
     }
     const std::string markdown = draft::render_document(fm, d.body);
 

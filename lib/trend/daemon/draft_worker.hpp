@@ -41,7 +41,7 @@ class DraftWorker final {
     const config::Config& m_config;
     const Clock& m_clock;
     fetch::HttpClient* m_http; ///< null: built-in only (backtest)
-    std::string m_api_key; ///< read at each call: a new credential needs no restart
+    std::string m_api_key;     ///< read at each call: a new credential needs no restart
     bool m_busy = false;
     DraftRun m_totals; ///< since construction
 
@@ -83,7 +83,8 @@ private:
     void finish(const store::DraftJob& job, const draft::Story& story, const draft::Draft& d,
                 const std::string& drafter, const std::string& model,
                 const std::vector<std::string>& extra_problems, const std::string& note);
-    void fail(const store::DraftJob& job, const std::string& reason, std::optional<Timestamp> retry);
+    void fail(const store::DraftJob& job, const std::string& reason,
+              std::optional<Timestamp> retry);
 };
 
 } // namespace trend::daemon

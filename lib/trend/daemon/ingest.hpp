@@ -19,9 +19,9 @@ struct FeedRef {
 struct IngestStats {
     store::Id poll_id = 0;
     int observations = 0;
-    std::vector<store::Id> spikes;  ///< spikes fired by this poll
-    std::vector<store::Id> drafts;  ///< draft jobs queued by this poll
-    int resolved = 0;               ///< spikes resolved at this poll
+    std::vector<store::Id> spikes; ///< spikes fired by this poll
+    std::vector<store::Id> drafts; ///< draft jobs queued by this poll
+    int resolved = 0;              ///< spikes resolved at this poll
 };
 
 /**

@@ -38,10 +38,10 @@ void Poller::poll(const config::FeedConfig& feed, const config::DaemonConfig& da
         req.if_none_match = v.etag;
         req.if_modified_since = v.last_modified;
     }
-    m_http.start(std::move(req), [this, feed, daemon, started, done = std::move(done)](
-                                     fetch::Response response) {
-        done(record(feed, daemon, started, std::move(response)));
-    });
+    m_http.start(std::move(req),
+                 [this, feed, daemon, started, done = std::move(done)](fetch::Response response) {
+                     done(record(feed, daemon, started, std::move(response)));
+                 });
 }
 
 PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonConfig& daemon,

@@ -152,7 +152,8 @@ public:
                 m_io.run();
                 return k_exit_ok;
             } catch (const std::exception& e) {
-                log::error("trendd", "unexpected error in the event loop, continuing: {}", e.what());
+                log::error("trendd", "unexpected error in the event loop, continuing: {}",
+                           e.what());
             }
         }
     }
@@ -167,7 +168,8 @@ private:
             if (!f.enabled)
                 continue;
             FeedState& st = m_feeds[f.name];
-            const bool changed = !st.timer || st.feed.url != f.url || st.feed.interval != f.interval;
+            const bool changed =
+                !st.timer || st.feed.url != f.url || st.feed.interval != f.interval;
             st.feed = f;
             st.host = host_of(f.url);
             if (!st.timer)
@@ -180,8 +182,9 @@ private:
             }
         }
         for (auto it = m_feeds.begin(); it != m_feeds.end();) {
-            const bool kept = std::any_of(m_config.feeds.begin(), m_config.feeds.end(),
-                                          [&](const auto& f) { return f.name == it->first && f.enabled; });
+            const bool kept =
+                std::any_of(m_config.feeds.begin(), m_config.feeds.end(),
+                            [&](const auto& f) { return f.name == it->first && f.enabled; });
             if (kept) {
                 ++it;
                 continue;
@@ -380,16 +383,16 @@ private:
             if (r.cmd == "status") {
                 respond(control::ok_reply(status_json(snapshot())));
             } else if (r.cmd == "metrics") {
-                respond(control::ok_reply("{\"text\":" + control::json_quote(metrics_text(snapshot())) +
-                                          "}"));
+                respond(control::ok_reply(
+                    "{\"text\":" + control::json_quote(metrics_text(snapshot())) + "}"));
             } else if (r.cmd == "reload") {
                 const auto errors = reload();
                 if (errors.empty())
                     respond(control::ok_reply(fmt::format("{{\"feeds\":{},\"rules\":{}}}",
                                                           m_feeds.size(), m_config.rules.size())));
                 else
-                    respond(control::error_reply("invalid-config", fmt::format("{}",
-                                                                                fmt::join(errors, "\n"))));
+                    respond(control::error_reply("invalid-config",
+                                                 fmt::format("{}", fmt::join(errors, "\n"))));
             } else if (r.cmd == "poll") {
                 poll_now(r.feed, respond);
             }
@@ -403,8 +406,8 @@ private:
         PollWaiter w;
         if (!feed.empty()) {
             if (m_feeds.count(feed) == 0) {
-                respond(control::error_reply("unknown-feed", fmt::format("no enabled feed \"{}\"",
-                                                                         feed)));
+                respond(control::error_reply("unknown-feed",
+                                             fmt::format("no enabled feed \"{}\"", feed)));
                 return;
             }
             w.pending.insert(feed);
@@ -452,7 +455,8 @@ private:
         s.config_path = m_config_path.string();
         s.database = m_config.daemon.database.string();
         std::error_code ec;
-        s.database_bytes = static_cast<std::int64_t>(std::filesystem::file_size(m_config.daemon.database, ec));
+        s.database_bytes =
+            static_cast<std::int64_t>(std::filesystem::file_size(m_config.daemon.database, ec));
         for (const auto& [name, st] : m_feeds)
             s.feeds.push_back({name, st.feed.url, st.feed.geo, st.feed.interval, st.in_flight,
                                st.waiting, st.last_poll_at, st.next_poll_at, st.last_outcome,

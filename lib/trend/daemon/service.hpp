@@ -21,7 +21,6 @@ int run_service(config::Config config, const std::filesystem::path& config_path)
  *  and at least Retry-After (itself capped at `cap`); both with +-10% jitter from `unit`
  *  (a number in [0, 1)). Pure. */
 [[nodiscard]] Seconds next_poll_delay(Seconds interval, int failures_in_row,
-                                      std::optional<Seconds> retry_after, Seconds cap,
-                                      double unit);
+                                      std::optional<Seconds> retry_after, Seconds cap, double unit);
 
 } // namespace trend::daemon

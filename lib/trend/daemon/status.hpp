@@ -39,7 +39,7 @@ struct DaemonStatus {
     std::string database;
     std::int64_t database_bytes = 0;
     std::vector<FeedStatus> feeds;
-    store::Rows totals;         ///< store::totals()
+    store::Rows totals;           ///< store::totals()
     store::Rows drafts_by_status; ///< status, count
     double loop_lag_seconds = 0;
     double loop_lag_max_seconds = 0;

@@ -28,8 +28,8 @@ std::optional<double> median(std::vector<std::int64_t> v) {
     const double upper = static_cast<double>(v[mid]);
     if (v.size() % 2 == 1)
         return upper;
-    const double lower =
-        static_cast<double>(*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)));
+    const double lower = static_cast<double>(
+        *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)));
     return (lower + upper) / 2.0;
 }
 
@@ -44,8 +44,8 @@ std::string group_thousands(std::int64_t n) {
     return n < 0 ? "-" + out : out;
 }
 
-bool qualifies(const Rule& rule, std::string_view term, std::string_view feed,
-               std::string_view geo, std::optional<std::int64_t> traffic) {
+bool qualifies(const Rule& rule, std::string_view term, std::string_view feed, std::string_view geo,
+               std::optional<std::int64_t> traffic) {
     return traffic && *traffic >= rule.config().min_traffic && rule.applies_to(feed, geo) &&
            rule.matches_term(term);
 }
@@ -56,7 +56,8 @@ Decision evaluate(const Rule& rule, const Input& in) {
     if (!qualifies(rule, in.term, in.feed, in.geo, in.current.traffic))
         return d;
 
-    if (in.last_spike && in.last_spike->open && in.now - in.last_spike->last_seen_at < r.resolve_after) {
+    if (in.last_spike && in.last_spike->open &&
+        in.now - in.last_spike->last_seen_at < r.resolve_after) {
         d.verdict = Verdict::continues;
         d.reason = "the open spike is still trending";
         return d;

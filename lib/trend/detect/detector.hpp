@@ -44,11 +44,11 @@ struct LastSpike {
 };
 
 struct Input {
-    std::string_view term;     ///< normalised
-    std::string_view feed;     ///< feed name
+    std::string_view term; ///< normalised
+    std::string_view feed; ///< feed name
     std::string_view geo;
     Point current;
-    std::optional<Point> previous;       ///< the term's previous observation in this feed
+    std::optional<Point> previous;        ///< the term's previous observation in this feed
     std::span<const std::int64_t> window; ///< its traffic in this feed over the rule's window
     std::optional<LastSpike> last_spike;
     Timestamp now{};

@@ -2,6 +2,7 @@
 #include "trend/detect/rule.hpp"
 
 #include <algorithm>
+
 #include <strings.h>
 
 namespace trend::detect {

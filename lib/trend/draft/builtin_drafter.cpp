@@ -4,9 +4,10 @@
 #include "trend/detect/detector.hpp"
 #include "trend/util/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-#include <fmt/format.h>
 #include <set>
 
 namespace trend::draft {

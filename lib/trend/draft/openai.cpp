@@ -18,7 +18,8 @@ namespace {
 using json::put;
 using json::Writer;
 
-constexpr std::string_view k_system = R"(You write short explainers for a newsroom's editors: why a search term is trending right now.
+constexpr std::string_view k_system =
+    R"(You write short explainers for a newsroom's editors: why a search term is trending right now.
 
 Rules:
 - Use ONLY the facts in the SOURCES and DATA blocks of the user message. Add no facts, names, numbers, amounts, dates or quotes that are not in them. If the sources say little, write little.
@@ -99,8 +100,8 @@ std::string request_body(const Prompt& prompt, const config::OpenAIConfig& cfg) 
     w.EndObject();
     w.Key("messages");
     w.StartArray();
-    for (const auto& [role, content] : {std::pair{"system", &prompt.system},
-                                        std::pair{"user", &prompt.user}}) {
+    for (const auto& [role, content] :
+         {std::pair{"system", &prompt.system}, std::pair{"user", &prompt.user}}) {
         w.StartObject();
         w.Key("role");
         put(w, role);
@@ -134,7 +135,8 @@ std::variant<Completion, std::string> parse_completion(std::string_view body) {
                                : "the model refused: " + refusal.substr(0, 300);
     }
     c.model = member(d, "model");
-    if (const auto usage = d.FindMember("usage"); usage != d.MemberEnd() && usage->value.IsObject()) {
+    if (const auto usage = d.FindMember("usage");
+        usage != d.MemberEnd() && usage->value.IsObject()) {
         c.usage.prompt_tokens = int_member(usage->value, "prompt_tokens").value_or(0);
         c.usage.completion_tokens = int_member(usage->value, "completion_tokens").value_or(0);
         const auto details = usage->value.FindMember("prompt_tokens_details");
@@ -211,7 +213,8 @@ double cost_usd(const Usage& usage, const config::OpenAIConfig& cfg) {
 
 double worst_case_usd(const Prompt& prompt, const config::OpenAIConfig& cfg) {
     Usage u;
-    u.prompt_tokens = static_cast<std::int64_t>((prompt.system.size() + prompt.user.size()) / 3 + 32);
+    u.prompt_tokens =
+        static_cast<std::int64_t>((prompt.system.size() + prompt.user.size()) / 3 + 32);
     u.completion_tokens = cfg.max_tokens;
     return cost_usd(u, cfg);
 }

@@ -4,8 +4,9 @@
 #include "trend/util/text.hpp"
 
 #include <fmt/format.h>
-#include <optional>
 #include <pugixml.hpp>
+
+#include <optional>
 #include <unordered_map>
 
 namespace trend::feed {

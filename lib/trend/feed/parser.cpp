@@ -26,7 +26,9 @@ constexpr auto k_types = [] {
 
 } // namespace
 
-std::span<const std::string_view> known_feed_types() noexcept { return k_types; }
+std::span<const std::string_view> known_feed_types() noexcept {
+    return k_types;
+}
 
 ParseFn parser_for(std::string_view type) noexcept {
     for (const auto& e : k_parsers)

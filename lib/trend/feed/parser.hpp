@@ -19,7 +19,7 @@ using ParseResult = std::variant<Snapshot, ParseError>;
 
 /** What a parser is told besides the bytes. */
 struct ParseContext {
-    std::string geo;          ///< the feed's configured geo ("" = take it from the document)
+    std::string geo; ///< the feed's configured geo ("" = take it from the document)
     Timestamp fetched_at{};
     std::size_t max_bytes = 8 * 1024 * 1024; ///< documents larger than this are refused
     std::size_t max_items = 1000;            ///< items past this are dropped with a warning

@@ -28,7 +28,7 @@ struct Traffic {
 /** One trending term in one fetch of one feed. All text is valid UTF-8, entity-decoded once,
  *  white space collapsed. */
 struct Item {
-    std::string term;                  ///< display form as the feed wrote it
+    std::string term; ///< display form as the feed wrote it
     Traffic traffic;
     std::optional<Timestamp> started_at; ///< trend start (pubDate), UTC
     std::string picture;

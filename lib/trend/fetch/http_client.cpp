@@ -72,7 +72,9 @@ struct HttpClient::SocketWatch {
     }
 };
 
-void global_init() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+void global_init() {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 HttpClient::HttpClient(asio::io_context& io)
     : m_io(io), m_timer(io), m_multi(curl_multi_init()), m_alive(std::make_shared<bool>(true)) {
@@ -106,7 +108,8 @@ std::uint64_t HttpClient::start(Request request, Handler on_done) {
     CURL* e = t->easy;
 
     curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
-    curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t->id)));
+    curl_easy_setopt(e, CURLOPT_PRIVATE,
+                     reinterpret_cast<void*>(static_cast<std::uintptr_t>(t->id)));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
@@ -215,15 +218,15 @@ void HttpClient::arm(const std::shared_ptr<SocketWatch>& w) {
         if (pending)
             return;
         pending = true;
-        w->descriptor.async_wait(type, [this, w, &pending, flag,
-                                        alive = m_alive](boost::system::error_code ec) {
-            pending = false;
-            if (!*alive || w->removed || ec == asio::error::operation_aborted)
-                return;
-            socket_action(w->fd, ec ? CURL_CSELECT_ERR : flag);
-            if (!w->removed && *alive)
-                arm(w);
-        });
+        w->descriptor.async_wait(
+            type, [this, w, &pending, flag, alive = m_alive](boost::system::error_code ec) {
+                pending = false;
+                if (!*alive || w->removed || ec == asio::error::operation_aborted)
+                    return;
+                socket_action(w->fd, ec ? CURL_CSELECT_ERR : flag);
+                if (!w->removed && *alive)
+                    arm(w);
+            });
     };
     if ((w->what & CURL_POLL_IN) != 0)
         wait(asio::posix::descriptor_base::wait_read, w->reading, CURL_CSELECT_IN);
@@ -254,14 +257,22 @@ namespace {
 
 Transport classify(int code, bool too_large) {
     switch (code) {
-    case CURLE_OK: return Transport::complete;
-    case CURLE_OPERATION_TIMEDOUT: return Transport::timeout;
-    case CURLE_FILESIZE_EXCEEDED: return Transport::too_large;
-    case CURLE_WRITE_ERROR: return too_large ? Transport::too_large : Transport::network_error;
-    case CURLE_PARTIAL_FILE: return Transport::truncated;
-    case CURLE_TOO_MANY_REDIRECTS: return Transport::redirect_loop;
-    case CURLE_ABORTED_BY_CALLBACK: return Transport::cancelled;
-    default: return Transport::network_error;
+    case CURLE_OK:
+        return Transport::complete;
+    case CURLE_OPERATION_TIMEDOUT:
+        return Transport::timeout;
+    case CURLE_FILESIZE_EXCEEDED:
+        return Transport::too_large;
+    case CURLE_WRITE_ERROR:
+        return too_large ? Transport::too_large : Transport::network_error;
+    case CURLE_PARTIAL_FILE:
+        return Transport::truncated;
+    case CURLE_TOO_MANY_REDIRECTS:
+        return Transport::redirect_loop;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return Transport::cancelled;
+    default:
+        return Transport::network_error;
     }
 }
 
@@ -283,14 +294,17 @@ void HttpClient::finish(std::uint64_t id, int curl_code) {
 
     Response& r = t->response;
     r.transport = classify(curl_code, t->too_large);
-    r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t->started);
+    r.duration =
+        std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t->started);
     r.bytes = static_cast<std::int64_t>(r.body.size());
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.http_status);
-    if (char* ct = nullptr; curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+    if (char* ct = nullptr;
+        curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
         r.content_type = ct;
     if (char* u = nullptr; curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &u) == CURLE_OK && u)
         r.effective_url = u;
-    if (curl_off_t ra = 0; curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+    if (curl_off_t ra = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
         r.retry_after = Seconds{ra};
     if (r.http_status != 0) {
         r.etag = header_value(t->easy, "ETag");
@@ -301,8 +315,8 @@ void HttpClient::finish(std::uint64_t id, int curl_code) {
     else if (r.transport == Transport::cancelled)
         r.error = "cancelled";
     else if (r.transport != Transport::complete && r.error.empty())
-        r.error = t->error[0] != '\0' ? t->error
-                                      : curl_easy_strerror(static_cast<CURLcode>(curl_code));
+        r.error =
+            t->error[0] != '\0' ? t->error : curl_easy_strerror(static_cast<CURLcode>(curl_code));
     if (r.transport == Transport::too_large || r.transport == Transport::cancelled)
         r.body.clear();
 

@@ -22,8 +22,8 @@ namespace trend::fetch {
 /** One HTTP(S) or file:// transfer to make. */
 struct Request {
     std::string url;
-    std::string method = "GET"; ///< "GET" or "POST"
-    std::string body;           ///< POST body
+    std::string method = "GET";       ///< "GET" or "POST"
+    std::string body;                 ///< POST body
     std::vector<std::string> headers; ///< "Name: value"
     std::string if_none_match;        ///< conditional GET: the ETag we hold
     std::string if_modified_since;    ///< conditional GET: the Last-Modified we hold

@@ -7,13 +7,20 @@ namespace trend::fetch {
 
 std::optional<Failure> failure_of(const Response& r) {
     switch (r.transport) {
-    case Transport::complete: break;
-    case Transport::timeout: return Failure{"timeout", r.error};
-    case Transport::too_large: return Failure{"too_large", r.error};
-    case Transport::truncated: return Failure{"truncated", r.error};
-    case Transport::redirect_loop: return Failure{"redirect_loop", r.error};
-    case Transport::network_error: return Failure{"network_error", r.error};
-    case Transport::cancelled: return Failure{"network_error", "cancelled at shutdown"};
+    case Transport::complete:
+        break;
+    case Transport::timeout:
+        return Failure{"timeout", r.error};
+    case Transport::too_large:
+        return Failure{"too_large", r.error};
+    case Transport::truncated:
+        return Failure{"truncated", r.error};
+    case Transport::redirect_loop:
+        return Failure{"redirect_loop", r.error};
+    case Transport::network_error:
+        return Failure{"network_error", r.error};
+    case Transport::cancelled:
+        return Failure{"network_error", "cancelled at shutdown"};
     }
     if (r.http_status == 304)
         return Failure{"not_modified", ""};

@@ -59,13 +59,17 @@ std::string_view level_name(Level level) noexcept {
     return "unknown";
 }
 
-void set_level(Level level) noexcept { g_level = level; }
+void set_level(Level level) noexcept {
+    g_level = level;
+}
 
 bool enabled(Level level) noexcept {
     return static_cast<int>(level) <= static_cast<int>(g_level.load());
 }
 
-void init_from_environment() noexcept { g_journal = stderr_is_journal(); }
+void init_from_environment() noexcept {
+    g_journal = stderr_is_journal();
+}
 
 void write(Level level, std::string_view domain, std::string_view message) noexcept {
     try {

@@ -21,10 +21,17 @@ std::string slack_escape(std::string_view s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -34,10 +41,11 @@ using json::put;
 
 DraftEvent load_event(SQLite::Database& db, std::int64_t draft_id) {
     const store::Rows r = store::select(
-        db, "SELECT d.id, d.spike_id, t.display, coalesce(d.title, ''), coalesce(d.slug, ''), "
-            "d.status, coalesce(d.path, ''), json_array_length(coalesce(d.unverified, '[]')) "
-            "FROM drafts d JOIN spikes s ON s.id = d.spike_id JOIN terms t ON t.id = s.term_id "
-            "WHERE d.id = ?",
+        db,
+        "SELECT d.id, d.spike_id, t.display, coalesce(d.title, ''), coalesce(d.slug, ''), "
+        "d.status, coalesce(d.path, ''), json_array_length(coalesce(d.unverified, '[]')) "
+        "FROM drafts d JOIN spikes s ON s.id = d.spike_id JOIN terms t ON t.id = s.term_id "
+        "WHERE d.id = ?",
         {draft_id});
     if (r.rows.empty())
         throw std::runtime_error(fmt::format("no draft {}", draft_id));
@@ -56,9 +64,8 @@ std::string payload_json(const DraftEvent& e) {
     w.Key("event");
     put(w, "draft");
     w.Key("text");
-    put(w, fmt::format("New {} explainer for “{}”: {}{}", e.status == "needs_review"
-                                                              ? "draft (needs review)"
-                                                              : "draft",
+    put(w, fmt::format("New {} explainer for “{}”: {}{}",
+                       e.status == "needs_review" ? "draft (needs review)" : "draft",
                        slack_escape(e.term), slack_escape(e.title),
                        e.unverified > 0 ? fmt::format(" ({} unverified claims)", e.unverified)
                                         : std::string()));
@@ -162,9 +169,8 @@ void Notifier::record(const store::NotificationJob& job, const fetch::Response& 
         log::info("notify", "draft {} announced to the webhook", job.draft_id);
         return;
     }
-    const std::string error = r.transport == fetch::Transport::complete
-                                  ? fmt::format("HTTP {}", r.http_status)
-                                  : r.error;
+    const std::string error =
+        r.transport == fetch::Transport::complete ? fmt::format("HTTP {}", r.http_status) : r.error;
     const bool again = job.attempts < k_max_attempts;
     std::optional<Timestamp> retry;
     if (again) // Retry-After is honoured up to an hour

@@ -5,8 +5,8 @@
 #include "trend/store/migrations.hpp"
 
 #include <SQLiteCpp/Transaction.h>
-#include <sqlite3.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace trend::store {
 
@@ -21,8 +21,8 @@ int migrate(SQLite::Database& db) {
     const int current = db.execAndGet("PRAGMA user_version").getInt();
     if (current > latest_schema_version())
         throw SchemaError(fmt::format("{}: database schema version {} is newer than this trendd "
-                                        "knows ({}); upgrade trendd",
-                                        db.getFilename(), current, latest_schema_version()));
+                                      "knows ({}); upgrade trendd",
+                                      db.getFilename(), current, latest_schema_version()));
     int applied = 0;
     for (const Migration& m : migrations()) {
         if (m.version <= current)
@@ -47,11 +47,11 @@ SQLite::Database open_database(const fs::path& path, Access access) {
             const int version = db.execAndGet("PRAGMA user_version").getInt();
             if (version > latest_schema_version())
                 throw SchemaError(fmt::format("{}: schema version {} is newer than this "
-                                                "trendctl knows ({})",
-                                                path.string(), version, latest_schema_version()));
+                                              "trendctl knows ({})",
+                                              path.string(), version, latest_schema_version()));
             if (version == 0)
-                throw SchemaError(fmt::format("{}: not a trendd database (schema version 0)",
-                                                path.string()));
+                throw SchemaError(
+                    fmt::format("{}: not a trendd database (schema version 0)", path.string()));
             db.exec("PRAGMA query_only = ON");
             return db;
         }

@@ -15,7 +15,9 @@ namespace {
 constexpr const char* k_before = "-2 days";
 constexpr const char* k_after = "+1 hour";
 
-Timestamp ts(const SQLite::Column& c) { return parse_iso(c.getString()).value_or(Timestamp{}); }
+Timestamp ts(const SQLite::Column& c) {
+    return parse_iso(c.getString()).value_or(Timestamp{});
+}
 
 } // namespace
 
@@ -24,12 +26,13 @@ draft::Story load_story(SQLite::Database& db, std::int64_t spike_id) {
     std::int64_t term_id = 0;
     std::string detected;
     {
-        SQLite::Statement q(db, "SELECT s.rule, t.display, s.geo, f.name, s.detected_at, s.traffic, "
-                                "s.traffic_label, s.reason, coalesce(o.picture_url, ''), "
-                                "coalesce(o.picture_source, ''), s.term_id "
-                                "FROM spikes s JOIN terms t ON t.id = s.term_id "
-                                "JOIN feeds f ON f.id = s.feed_id "
-                                "JOIN observations o ON o.id = s.observation_id WHERE s.id = ?");
+        SQLite::Statement q(db,
+                            "SELECT s.rule, t.display, s.geo, f.name, s.detected_at, s.traffic, "
+                            "s.traffic_label, s.reason, coalesce(o.picture_url, ''), "
+                            "coalesce(o.picture_source, ''), s.term_id "
+                            "FROM spikes s JOIN terms t ON t.id = s.term_id "
+                            "JOIN feeds f ON f.id = s.feed_id "
+                            "JOIN observations o ON o.id = s.observation_id WHERE s.id = ?");
         q.bind(1, spike_id);
         if (!q.executeStep())
             throw std::runtime_error("no spike " + std::to_string(spike_id));
@@ -48,16 +51,17 @@ draft::Story load_story(SQLite::Database& db, std::int64_t spike_id) {
         term_id = q.getColumn(10).getInt64();
     }
     {
-        SQLite::Statement q(db, "SELECT a.title, a.url, coalesce(a.source, ''), "
-                                "coalesce(a.picture_url, ''), coalesce(a.snippet, ''), "
-                                "min(a.first_seen_at), max(o.observed_at) AS last "
-                                "FROM observations o "
-                                "JOIN observation_articles oa ON oa.observation_id = o.id "
-                                "JOIN articles a ON a.id = oa.article_id "
-                                "WHERE o.term_id = :term "
-                                "AND o.observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
-                                "AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after) "
-                                "GROUP BY a.id ORDER BY last DESC, min(oa.position), a.id LIMIT 20");
+        SQLite::Statement q(
+            db, "SELECT a.title, a.url, coalesce(a.source, ''), "
+                "coalesce(a.picture_url, ''), coalesce(a.snippet, ''), "
+                "min(a.first_seen_at), max(o.observed_at) AS last "
+                "FROM observations o "
+                "JOIN observation_articles oa ON oa.observation_id = o.id "
+                "JOIN articles a ON a.id = oa.article_id "
+                "WHERE o.term_id = :term "
+                "AND o.observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
+                "AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after) "
+                "GROUP BY a.id ORDER BY last DESC, min(oa.position), a.id LIMIT 20");
         q.bind(":term", term_id);
         q.bind(":at", detected);
         q.bind(":before", k_before);
@@ -68,10 +72,11 @@ draft::Story load_story(SQLite::Database& db, std::int64_t spike_id) {
                                   q.getColumn(4).getString(), ts(q.getColumn(5))});
     }
     {
-        SQLite::Statement q(db, "SELECT observed_at, geo, traffic, traffic_label, rank "
-                                "FROM observations WHERE term_id = :term "
-                                "AND observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
-                                "AND :at ORDER BY observed_at, id");
+        SQLite::Statement q(db,
+                            "SELECT observed_at, geo, traffic, traffic_label, rank "
+                            "FROM observations WHERE term_id = :term "
+                            "AND observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
+                            "AND :at ORDER BY observed_at, id");
         q.bind(":term", term_id);
         q.bind(":at", detected);
         q.bind(":before", k_before);
@@ -87,13 +92,14 @@ draft::Story load_story(SQLite::Database& db, std::int64_t spike_id) {
         }
     }
     {
-        SQLite::Statement q(db, "SELECT geo, traffic_label, traffic FROM ("
-                                "  SELECT geo, traffic_label, traffic, row_number() OVER ("
-                                "    PARTITION BY geo ORDER BY traffic DESC NULLS LAST) AS n "
-                                "  FROM observations WHERE term_id = :term AND geo <> :geo "
-                                "  AND observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, '-1 day') "
-                                "  AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after)) "
-                                "WHERE n = 1 ORDER BY traffic DESC NULLS LAST, geo");
+        SQLite::Statement q(
+            db, "SELECT geo, traffic_label, traffic FROM ("
+                "  SELECT geo, traffic_label, traffic, row_number() OVER ("
+                "    PARTITION BY geo ORDER BY traffic DESC NULLS LAST) AS n "
+                "  FROM observations WHERE term_id = :term AND geo <> :geo "
+                "  AND observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, '-1 day') "
+                "  AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after)) "
+                "WHERE n = 1 ORDER BY traffic DESC NULLS LAST, geo");
         q.bind(":term", term_id);
         q.bind(":geo", s.geo);
         q.bind(":at", detected);
@@ -188,40 +194,44 @@ Rows feed_health(SQLite::Database& db) {
 }
 
 Rows newest_observations(SQLite::Database& db, int n) {
-    return select(db, "SELECT o.observed_at, f.name AS feed, o.geo, t.display AS term, "
-                      "o.traffic_label, o.traffic, o.rank FROM observations o "
-                      "JOIN terms t ON t.id = o.term_id JOIN feeds f ON f.id = o.feed_id "
-                      "ORDER BY o.observed_at DESC, o.rank LIMIT ?",
+    return select(db,
+                  "SELECT o.observed_at, f.name AS feed, o.geo, t.display AS term, "
+                  "o.traffic_label, o.traffic, o.rank FROM observations o "
+                  "JOIN terms t ON t.id = o.term_id JOIN feeds f ON f.id = o.feed_id "
+                  "ORDER BY o.observed_at DESC, o.rank LIMIT ?",
                   {std::int64_t{n}});
 }
 
 Rows spikes(SQLite::Database& db, const std::string& since, const std::string& term) {
-    return select(db, "SELECT s.spike_id AS id, s.detected_at, s.rule, s.term, s.geo, s.feed, "
-                      "s.traffic_label, s.traffic, s.previous_traffic, s.baseline, s.status, "
-                      "s.resolved_at, s.duration_minutes, s.action, s.draft_id, s.draft_status, "
-                      "s.draft_slug, s.reason FROM v_spikes s JOIN spikes x ON x.id = s.spike_id "
-                      "JOIN terms t ON t.id = x.term_id "
-                      "WHERE s.detected_at >= ? AND (? = '' OR t.norm = ?) "
-                      "ORDER BY s.detected_at DESC, s.spike_id DESC",
+    return select(db,
+                  "SELECT s.spike_id AS id, s.detected_at, s.rule, s.term, s.geo, s.feed, "
+                  "s.traffic_label, s.traffic, s.previous_traffic, s.baseline, s.status, "
+                  "s.resolved_at, s.duration_minutes, s.action, s.draft_id, s.draft_status, "
+                  "s.draft_slug, s.reason FROM v_spikes s JOIN spikes x ON x.id = s.spike_id "
+                  "JOIN terms t ON t.id = x.term_id "
+                  "WHERE s.detected_at >= ? AND (? = '' OR t.norm = ?) "
+                  "ORDER BY s.detected_at DESC, s.spike_id DESC",
                   {since, term, term});
 }
 
 Rows drafts(SQLite::Database& db, const std::string& status) {
-    return select(db, "SELECT d.id, d.status, d.created_at, d.finished_at, d.slug, d.title, "
-                      "t.display AS term, s.geo, s.rule, d.spike_id, d.drafter, d.model, "
-                      "d.word_count, json_array_length(coalesce(d.unverified, '[]')) AS unverified, "
-                      "d.attempts, d.last_error, d.path, d.cost_usd "
-                      "FROM drafts d JOIN spikes s ON s.id = d.spike_id "
-                      "JOIN terms t ON t.id = s.term_id WHERE (? = '' OR d.status = ?) "
-                      "ORDER BY d.id DESC",
+    return select(db,
+                  "SELECT d.id, d.status, d.created_at, d.finished_at, d.slug, d.title, "
+                  "t.display AS term, s.geo, s.rule, d.spike_id, d.drafter, d.model, "
+                  "d.word_count, json_array_length(coalesce(d.unverified, '[]')) AS unverified, "
+                  "d.attempts, d.last_error, d.path, d.cost_usd "
+                  "FROM drafts d JOIN spikes s ON s.id = d.spike_id "
+                  "JOIN terms t ON t.id = s.term_id WHERE (? = '' OR d.status = ?) "
+                  "ORDER BY d.id DESC",
                   {status, status});
 }
 
 Rows history(SQLite::Database& db, const std::string& term, const std::string& geo) {
-    return select(db, "SELECT o.observed_at, f.name AS feed, o.geo, o.traffic_label, o.traffic, "
-                      "o.rank, o.started_at FROM observations o JOIN terms t ON t.id = o.term_id "
-                      "JOIN feeds f ON f.id = o.feed_id WHERE t.norm = ? "
-                      "AND (? = '' OR o.geo = ? COLLATE NOCASE) ORDER BY o.observed_at, o.id",
+    return select(db,
+                  "SELECT o.observed_at, f.name AS feed, o.geo, o.traffic_label, o.traffic, "
+                  "o.rank, o.started_at FROM observations o JOIN terms t ON t.id = o.term_id "
+                  "JOIN feeds f ON f.id = o.feed_id WHERE t.norm = ? "
+                  "AND (? = '' OR o.geo = ? COLLATE NOCASE) ORDER BY o.observed_at, o.id",
                   {term, geo, geo});
 }
 
@@ -254,9 +264,10 @@ Rows totals(SQLite::Database& db) {
 
 Rows draft_document(SQLite::Database& db, const std::string& id_or_slug) {
     // An id wins over a slug that looks like one (the term "2024" has the slug "2024").
-    return select(db, "SELECT id, status, slug, path, markdown FROM drafts "
-                      "WHERE slug = ? OR CAST(id AS TEXT) = ? "
-                      "ORDER BY CAST(id AS TEXT) = ? DESC LIMIT 1",
+    return select(db,
+                  "SELECT id, status, slug, path, markdown FROM drafts "
+                  "WHERE slug = ? OR CAST(id AS TEXT) = ? "
+                  "ORDER BY CAST(id AS TEXT) = ? DESC LIMIT 1",
                   {id_or_slug, id_or_slug, id_or_slug});
 }
 

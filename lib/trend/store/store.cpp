@@ -71,9 +71,10 @@ Store::Store(const std::filesystem::path& path)
                              "ORDER BY observed_at DESC, id DESC LIMIT 1"),
       m_window(m_db, "SELECT traffic FROM observations WHERE term_id = :term AND feed_id = :feed "
                      "AND observed_at >= :since AND poll_id < :poll AND traffic IS NOT NULL"),
-      m_last_spike(m_db, "SELECT id, detected_at, last_seen_at, status = 'open' FROM spikes "
-                         "WHERE rule = :rule AND term_id = :term ORDER BY detected_at DESC, id DESC "
-                         "LIMIT 1"),
+      m_last_spike(m_db,
+                   "SELECT id, detected_at, last_seen_at, status = 'open' FROM spikes "
+                   "WHERE rule = :rule AND term_id = :term ORDER BY detected_at DESC, id DESC "
+                   "LIMIT 1"),
       m_insert_spike(m_db, "INSERT INTO spikes (rule, action, term_id, feed_id, observation_id, "
                            "geo, detected_at, traffic, traffic_label, previous_traffic, baseline, "
                            "reason, status, last_seen_at) VALUES (:rule, :action, :term, :feed, "
@@ -389,9 +390,10 @@ void Store::fail_draft(Id draft_id, const std::string& error, std::optional<Time
 
 std::optional<Id> Store::request_draft(const std::string& norm, Timestamp now) {
     auto tx = begin();
-    SQLite::Statement q(m_db, "SELECT o.id, o.term_id, o.feed_id, o.geo, coalesce(o.traffic, 0), "
-                              "o.traffic_label FROM observations o JOIN terms t ON t.id = o.term_id "
-                              "WHERE t.norm = :norm ORDER BY o.observed_at DESC, o.id DESC LIMIT 1");
+    SQLite::Statement q(m_db,
+                        "SELECT o.id, o.term_id, o.feed_id, o.geo, coalesce(o.traffic, 0), "
+                        "o.traffic_label FROM observations o JOIN terms t ON t.id = o.term_id "
+                        "WHERE t.norm = :norm ORDER BY o.observed_at DESC, o.id DESC LIMIT 1");
     q.bind(":norm", norm);
     if (!q.executeStep())
         return std::nullopt;
@@ -462,8 +464,9 @@ void Store::clear_raw_reply(Id draft_id) {
 }
 
 double Store::spent_on_day(Timestamp now) {
-    SQLite::Statement q(m_db, "SELECT coalesce(sum(cost_usd), 0) FROM drafts WHERE "
-                              "substr(coalesce(finished_at, started_at, created_at), 1, 10) = :day");
+    SQLite::Statement q(m_db,
+                        "SELECT coalesce(sum(cost_usd), 0) FROM drafts WHERE "
+                        "substr(coalesce(finished_at, started_at, created_at), 1, 10) = :day");
     q.bind(":day", format_iso(now).substr(0, 10));
     q.executeStep();
     return q.getColumn(0).getDouble();

@@ -78,8 +78,8 @@ struct NewSpike {
 struct DraftJob {
     Id id = 0;
     Id spike_id = 0;
-    int attempts = 0; ///< including this one
-    std::string slug; ///< "" until the first attempt picks one
+    int attempts = 0;      ///< including this one
+    std::string slug;      ///< "" until the first attempt picks one
     std::string raw_reply; ///< an LLM reply received before a crash: process it, don't pay again
 };
 

@@ -9,7 +9,8 @@ namespace trend::util {
 
 /** Writes `content` to `path` atomically: a temp file in the same directory, fsync, rename.
  *  A reader sees the old file or the new one, never a part. Throws std::system_error. */
-void write_file_atomic(const std::filesystem::path& path, std::string_view content, int mode = 0640);
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       int mode = 0640);
 
 /** Removes temp files that write_file_atomic left in `dir` when the process was killed in the
  *  middle of a write ("." + name + ".tmp-XXXXXX"). Returns how many. Never throws. */

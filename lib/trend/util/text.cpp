@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "trend/util/text.hpp"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <locale.h>
 #include <optional>
-#include <wctype.h>
 
 namespace trend::text {
 
@@ -353,9 +354,9 @@ std::size_t utf8_length(std::string_view in) {
 std::size_t display_width(std::string_view in) {
     // East Asian Wide and Fullwidth ranges (and emoji), which terminals draw two columns wide.
     static constexpr std::pair<char32_t, char32_t> k_wide[] = {
-        {0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},   {0x3400, 0x4DBF},
-        {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
-        {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+        {0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF}, {0x3400, 0x4DBF},
+        {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},   {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
+        {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
         {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
     };
     std::size_t width = 0;
