@@ -41,7 +41,6 @@ import http.server
 import json
 import os
 import random
-import signal
 import socket
 import struct
 import sys
@@ -49,6 +48,8 @@ import threading
 import time
 import urllib.parse
 import zlib
+
+import serving  # tests/support/serving.py, beside this file
 
 STOP = threading.Event()  # set on SIGTERM/SIGINT/lifetime: stalls and trickles end promptly
 
@@ -455,39 +456,9 @@ def main(argv=None) -> int:
     ap.add_argument("--lifetime", type=float, default=600.0, help="exit after this many seconds")
     args = ap.parse_args(argv)
 
-    def on_signal(signum, frame):
-        STOP.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-
     server = Server(("127.0.0.1", 0), Handler)
     server.root = os.path.abspath(args.root)  # type: ignore[attr-defined]
-    server.log_lock = threading.Lock()  # type: ignore[attr-defined]
-    server.request_log = open(args.log, "a", encoding="utf-8") if args.log else None  # type: ignore[attr-defined]
-
-    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    loop.start()
-
-    port_file = os.path.abspath(args.port_file)
-    tmp = f"{port_file}.tmp.{os.getpid()}"
-    with open(tmp, "w", encoding="ascii") as f:
-        f.write(f"{server.server_address[1]}\n")
-    os.replace(tmp, port_file)
-
-    deadline = time.monotonic() + args.lifetime
-    while not STOP.is_set():
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        STOP.wait(min(left, 0.5))
-    STOP.set()
-    server.shutdown()
-    server.server_close()
-    if server.request_log is not None:  # type: ignore[attr-defined]
-        with server.log_lock:  # type: ignore[attr-defined]
-            server.request_log.close()  # type: ignore[attr-defined]
-    return 0
+    return serving.serve(server, args.port_file, args.log, args.lifetime, STOP)
 
 
 if __name__ == "__main__":

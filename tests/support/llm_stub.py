@@ -78,6 +78,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import serving  # tests/support/serving.py, beside this file
 from pathlib import Path
 from typing import Any
 
@@ -409,42 +411,13 @@ def main(argv=None) -> int:
     ap.add_argument("--model", help="the model the requests must name (unchecked when absent)")
     args = ap.parse_args(argv)
 
-    def on_signal(signum, frame):
-        STOP.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-
     server = Server(("127.0.0.1", 0), Handler)
     server.script = Script(load_steps(args.script), {"status": 200, "content": {  # type: ignore[attr-defined]
         "title": "Stub title", "summary": "Stub summary.", "tags": ["stub"], "body": "Stub body [1]."}})
     server.hook_script = Script(load_steps(args.hook_script), {"status": 200})  # type: ignore[attr-defined]
     server.key = args.key  # type: ignore[attr-defined]
     server.model = args.model  # type: ignore[attr-defined]
-    server.log_lock = threading.Lock()  # type: ignore[attr-defined]
-    server.request_log = open(args.log, "a", encoding="utf-8") if args.log else None  # type: ignore[attr-defined]
-
-    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    loop.start()
-    port_file = os.path.abspath(args.port_file)
-    tmp = f"{port_file}.tmp.{os.getpid()}"
-    with open(tmp, "w", encoding="ascii") as f:
-        f.write(f"{server.server_address[1]}\n")
-    os.replace(tmp, port_file)
-
-    deadline = time.monotonic() + args.lifetime
-    while not STOP.is_set():
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        STOP.wait(min(left, 0.5))
-    STOP.set()
-    server.shutdown()
-    server.server_close()
-    if server.request_log is not None:  # type: ignore[attr-defined]
-        with server.log_lock:  # type: ignore[attr-defined]
-            server.request_log.close()  # type: ignore[attr-defined]
-    return 0
+    return serving.serve(server, args.port_file, args.log, args.lifetime, STOP)
 
 
 # ---- the test-side wrapper ----------------------------------------------------------------------
