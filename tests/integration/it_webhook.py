@@ -4,8 +4,8 @@
 sample (built-in drafter: the notifier is under test, not the LLM) and POSTs each stored draft
 to the /hook endpoint of tests/support/llm_stub.py. `--once` waits for due webhook retries.
 
-  signed       two drafts -> two POSTs; X-Trendd-Signature = sha256=HMAC-SHA256(secret, raw
-               body) verified with hmac/hashlib; every body field matches the drafts row;
+  signed       two drafts -> two POSTs; X-Trendd-Signature = sha256=HMAC-SHA256(secret,
+               "<X-Trendd-Timestamp>.<raw body>") verified with hmac/hashlib; every body field matches the drafts row;
                notifications rows delivered, attempts 1, http_status 200, delivered_at set
   unsigned     no secret_env: delivered without a signature header
   retry        the hook answers 500, 500, then 200: three POSTs with backoff between them, the
@@ -75,9 +75,13 @@ def check_payload(c: h.Checker, rec: dict, drafts: dict[int, dict], signed: bool
     c.true((h.header(rec, "Content-Type") or "").startswith("application/json"),
            f"Content-Type {h.header(rec, 'Content-Type')!r}")
     sig = h.header(rec, "X-Trendd-Signature")
+    ts = h.header(rec, "X-Trendd-Timestamp") or ""
+    c.true(ts.isdigit() and abs(int(ts) - rec["t"]) < 300,
+           f"X-Trendd-Timestamp {ts!r} is the send time (unix seconds)")
     if signed:
-        want = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
-        c.eq(sig, want, "X-Trendd-Signature (HMAC-SHA256 of the raw body)")
+        want = "sha256=" + hmac.new(SECRET.encode(), ts.encode() + b"." + raw,
+                                    hashlib.sha256).hexdigest()
+        c.eq(sig, want, "X-Trendd-Signature (HMAC-SHA256 of timestamp.body)")
     else:
         c.eq(sig, None, "X-Trendd-Signature without secret_env")
     p = rec.get("json")

@@ -136,10 +136,14 @@ void Notifier::run_next(std::function<void(bool)> done) {
     req.method = "POST";
     req.body = payload_json(event);
     req.headers = {"Content-Type: application/json"};
+    // The timestamp is signed with the body: a captured request cannot be replayed later.
+    const std::string timestamp = std::to_string(m_clock.now().time_since_epoch().count());
+    req.headers.push_back("X-Trendd-Timestamp: " + timestamp);
     // Read at each delivery: a rotated secret needs no restart.
     const std::string secret = config::read_secret(m_config.secret_env, "webhook-secret");
     if (!secret.empty())
-        req.headers.push_back("X-Trendd-Signature: sha256=" + hmac_sha256_hex(secret, req.body));
+        req.headers.push_back("X-Trendd-Signature: sha256=" +
+                              hmac_sha256_hex(secret, timestamp + "." + req.body));
     req.total_timeout = std::chrono::seconds(15);
     req.max_body_bytes = 64 * 1024;
     req.max_redirects = 0;

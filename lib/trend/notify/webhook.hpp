@@ -28,8 +28,9 @@ struct DraftEvent {
  *  &, < and > escaped as Slack requires, the other fields are as stored. Pure. */
 [[nodiscard]] std::string payload_json(const DraftEvent& e);
 
-/** Lowercase hex of HMAC-SHA256(secret, body): the X-Trendd-Signature header is
- *  "sha256=" + this. */
+/** Lowercase hex of HMAC-SHA256(secret, data). A delivery sends X-Trendd-Timestamp: <unix
+ *  seconds> and X-Trendd-Signature: "sha256=" + this of "<timestamp>.<body>", so a receiver
+ *  can refuse replays of an old request. */
 [[nodiscard]] std::string hmac_sha256_hex(std::string_view secret, std::string_view body);
 
 /** Delay before delivery attempt n+1 after n failures: 2^(n-1) s, at most 10 min. */
