@@ -271,3 +271,19 @@ TEST_CASE("webhook jobs count as due only when a webhook is configured") {
     CHECK(p.store.next_due(true) == k_t0);
     CHECK_FALSE(p.store.next_due(false));
 }
+
+TEST_CASE("LLM spend counts each call on the UTC day it was paid") {
+    test::TempDir dir;
+    Pipeline p(dir / "t.db");
+    p.poll("US", k_t0, {{"openai", 20000}});
+    const store::Id draft = p.count("SELECT id FROM drafts");
+    const Timestamp late = *parse_iso("2025-11-03T23:59:00Z");
+    const Timestamp early = *parse_iso("2025-11-04T00:01:00Z");
+    p.store.record_llm_reply(draft, "{}", "m", 100, 50, std::nullopt, 0.25, late);
+    p.store.record_llm_reply(draft, "{}", "m", 100, 50, 10, 0.5, early);
+    CHECK(p.store.spent_on_day(late) == doctest::Approx(0.25));
+    CHECK(p.store.spent_on_day(early) == doctest::Approx(0.5));
+    CHECK(p.count("SELECT count(*) FROM llm_calls") == 2);
+    CHECK(p.count("SELECT prompt_tokens FROM drafts") == 200); // the job sums its calls
+    CHECK(p.count("SELECT cached_tokens FROM drafts") == 10);
+}

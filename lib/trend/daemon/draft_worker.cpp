@@ -226,9 +226,9 @@ void DraftWorker::on_llm_reply(std::shared_ptr<LlmCall> call, fetch::Response r)
             model = c->model;
     }
     const std::string raw = scrub(r.body, m_api_key);
-    m_store.record_llm_reply(call->job.id, raw, model, usage.prompt_tokens, usage.completion_tokens,
-                             usage.cached_tokens,
-                             draft::openai::cost_usd(usage, m_config.drafter.openai));
+    m_store.record_llm_reply(
+        call->job.id, raw, model, usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens,
+        draft::openai::cost_usd(usage, m_config.drafter.openai), m_clock.now());
     util::crash_point("llm-after-reply");
     process_reply(call, raw);
 }

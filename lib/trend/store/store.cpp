@@ -421,7 +421,21 @@ std::optional<Id> Store::request_draft(const std::string& norm, Timestamp now) {
 
 void Store::record_llm_reply(Id draft_id, const std::string& raw, const std::string& model,
                              std::int64_t prompt_tokens, std::int64_t completion_tokens,
-                             std::optional<std::int64_t> cached_tokens, double cost_usd) {
+                             std::optional<std::int64_t> cached_tokens, double cost_usd,
+                             Timestamp now) {
+    auto tx = begin();
+    SQLite::Statement call(m_db, "INSERT INTO llm_calls (draft_id, at, model, prompt_tokens, "
+                                 "completion_tokens, cached_tokens, cost_usd) VALUES (:draft, :at, "
+                                 ":model, :pt, :ct, :cached, :usd)");
+    call.bind(":draft", draft_id);
+    call.bind(":at", format_iso(now));
+    call.bind(":model", model);
+    call.bind(":pt", prompt_tokens);
+    call.bind(":ct", completion_tokens);
+    if (cached_tokens)
+        call.bind(":cached", *cached_tokens);
+    call.bind(":usd", cost_usd);
+    call.exec();
     SQLite::Statement u(m_db, "UPDATE drafts SET raw_reply = :raw, model = :model, "
                               "prompt_tokens = coalesce(prompt_tokens, 0) + :pt, "
                               "completion_tokens = coalesce(completion_tokens, 0) + :ct, "
@@ -437,6 +451,7 @@ void Store::record_llm_reply(Id draft_id, const std::string& raw, const std::str
     u.bind(":usd", cost_usd);
     u.bind(":id", draft_id);
     u.exec();
+    tx.commit();
 }
 
 DraftRecord Store::draft_usage(Id draft_id) {
@@ -464,10 +479,11 @@ void Store::clear_raw_reply(Id draft_id) {
 }
 
 double Store::spent_on_day(Timestamp now) {
-    SQLite::Statement q(m_db,
-                        "SELECT coalesce(sum(cost_usd), 0) FROM drafts WHERE "
-                        "substr(coalesce(finished_at, started_at, created_at), 1, 10) = :day");
-    q.bind(":day", format_iso(now).substr(0, 10));
+    const auto day = std::chrono::floor<std::chrono::days>(now);
+    SQLite::Statement q(m_db, "SELECT coalesce(sum(cost_usd), 0) FROM llm_calls "
+                              "WHERE at >= :from AND at < :to");
+    q.bind(":from", format_iso(day));
+    q.bind(":to", format_iso(day + std::chrono::days{1}));
     q.executeStep();
     return q.getColumn(0).getDouble();
 }

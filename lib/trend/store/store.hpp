@@ -192,15 +192,17 @@ public:
      *  draft job, in one transaction. nullopt when we hold no observation of the term. Returns
      *  the draft id. */
     std::optional<Id> request_draft(const std::string& norm, Timestamp now);
-    /** Keeps an LLM reply the moment it arrives, adding its usage and cost to the job. */
+    /** Keeps an LLM reply the moment it arrives, adding its usage and cost to the job and
+     *  recording the call (llm_calls) at `now`, in one transaction. */
     void record_llm_reply(Id draft_id, const std::string& raw, const std::string& model,
                           std::int64_t prompt_tokens, std::int64_t completion_tokens,
-                          std::optional<std::int64_t> cached_tokens, double cost_usd);
+                          std::optional<std::int64_t> cached_tokens, double cost_usd,
+                          Timestamp now);
     /** The LLM usage counted so far for a draft job (all zero when none). */
     [[nodiscard]] DraftRecord draft_usage(Id draft_id);
     /** Forgets a stored reply that did not validate (its cost stays counted). */
     void clear_raw_reply(Id draft_id);
-    /** USD spent on drafting on the UTC day of `now`. */
+    /** USD spent on LLM calls on the UTC day of `now`. */
     [[nodiscard]] double spent_on_day(Timestamp now);
     /** The earliest time a queued draft (or, with `notifications`, a pending webhook
      *  delivery) becomes due, if any. */
