@@ -444,25 +444,23 @@ int cmd_export(Globals& g, const std::string& out_path) {
     return k_exit_ok;
 }
 
-} // namespace
+/** Every command's arguments: CLI11 writes into them while parsing. */
+struct Args {
+    std::string since = "24h";
+    std::string term;
+    std::string status;
+    std::string geo;
+    std::string draft;
+    std::string feed;
+    std::string out;
+    BacktestArgs backtest;
+};
 
-int trendctl_main(int argc, char** argv) {
-    log::set_level(log::Level::warning);
-    fetch::global_init();
-    CLI::App app{"trendctl: status, spikes, drafts and history of trendd", "trendctl"};
-    app.require_subcommand(1);
-    Globals g;
-    app.add_option("-c,--config", g.config_path,
-                   "configuration file (default "
-                   "/etc/trendd/trendd.toml)");
-    app.add_option("--db", g.db_path, "database file (default: the configuration's)");
-    app.add_flag("--json", g.json, "print JSON (shapes in docs/cli.md)");
-    app.add_option("--timeout", g.timeout_s,
-                   "seconds to wait for the daemon (default 5; poll "
-                   "waits at least 120)");
-    app.set_version_flag("--version", "trendctl " TRENDD_VERSION);
+/** The command chosen on the command line; set by the subcommand's callback. */
+using Command = std::function<int()>;
 
-    std::function<int()> run;
+/** Commands that read the database (they work whether the daemon runs or not). */
+void add_database_commands(CLI::App& app, Globals& g, Args& a, Command& run) {
     app.add_subcommand("status", "daemon, feeds, spikes and drafts at a glance (exit 0 ok, 1 "
                                  "degraded, 3 not running)")
         ->callback([&] { run = [&] { return cmd_status(g); }; });
@@ -475,85 +473,109 @@ int trendctl_main(int argc, char** argv) {
         };
     });
     auto* spikes = app.add_subcommand("spikes", "spikes detected, newest first");
-    std::string since = "24h", term;
-    spikes->add_option("--since", since, "how far back: 24h, 7d, all (default 24h)");
-    spikes->add_option("--term", term, "only this term");
+    spikes->add_option("--since", a.since, "how far back: 24h, 7d, all (default 24h)");
+    spikes->add_option("--term", a.term, "only this term");
     spikes->callback([&] {
         run = [&] {
             auto db = g.open_ro();
-            return print_rows(
-                g,
-                store::spikes(db, since_iso(since), term.empty() ? "" : text::normalize_term(term)),
-                {"id", "detected_at", "rule", "term", "geo", "traffic_label", "status",
-                 "draft_status", "draft_slug"});
+            const std::string term = a.term.empty() ? "" : text::normalize_term(a.term);
+            return print_rows(g, store::spikes(db, since_iso(a.since), term),
+                              {"id", "detected_at", "rule", "term", "geo", "traffic_label",
+                               "status", "draft_status", "draft_slug"});
         };
     });
     auto* drafts = app.add_subcommand("drafts", "drafts and their status, newest first");
-    std::string status;
-    drafts->add_option("--status", status, "queued, drafting, draft, needs_review or failed");
+    drafts->add_option("--status", a.status, "queued, drafting, draft, needs_review or failed");
     drafts->callback([&] {
         run = [&] {
             auto db = g.open_ro();
-            return print_rows(g, store::drafts(db, status),
+            return print_rows(g, store::drafts(db, a.status),
                               {"id", "status", "created_at", "term", "geo", "slug", "word_count",
                                "unverified", "last_error"});
         };
     });
     auto* show = app.add_subcommand("show", "print a draft's Markdown");
-    std::string what;
-    show->add_option("draft", what, "draft id or slug")->required();
-    show->callback([&] { run = [&] { return cmd_show(g, what); }; });
+    show->add_option("draft", a.draft, "draft id or slug")->required();
+    show->callback([&] { run = [&] { return cmd_show(g, a.draft); }; });
     auto* history = app.add_subcommand("history", "a term's traffic over time");
-    std::string geo;
-    history->add_option("term", term, "the term")->required();
-    history->add_option("--geo", geo, "only this geo");
-    history->callback([&] { run = [&] { return cmd_history(g, term, geo); }; });
+    history->add_option("term", a.term, "the term")->required();
+    history->add_option("--geo", a.geo, "only this geo");
+    history->callback([&] { run = [&] { return cmd_history(g, a.term, a.geo); }; });
     auto* draft = app.add_subcommand("draft", "draft an explainer now for a term we hold");
-    draft->add_option("term", term, "the term")->required();
-    draft->callback([&] { run = [&] { return cmd_draft(g, term); }; });
-    auto* backtest = app.add_subcommand("backtest", "replay recorded history through the rules");
-    BacktestArgs bt;
-    backtest->add_option("--snapshots", bt.snapshots, "directory of saved feed documents");
-    backtest->add_option("--observations", bt.observations, "JSON Lines of observations (.gz ok)");
-    backtest->add_option("--db", bt.db, "keep the replay database in this file");
-    backtest->add_option("--drafts", bt.drafts, "also draft the spikes into this directory");
-    backtest->callback([&] { run = [&] { return cmd_backtest(g, bt); }; });
+    draft->add_option("term", a.term, "the term")->required();
+    draft->callback([&] { run = [&] { return cmd_draft(g, a.term); }; });
+}
+
+/** Commands the running daemon carries out, over the control socket. */
+void add_daemon_commands(CLI::App& app, Globals& g, Args& a, Command& run) {
     auto* poll = app.add_subcommand("poll", "poll one feed (or all) now and wait for the outcome");
-    std::string feed_name;
-    poll->add_option("feed", feed_name, "feed name (default: every enabled feed)");
-    poll->callback([&] { run = [&] { return cmd_live(g, "poll", feed_name); }; });
+    poll->add_option("feed", a.feed, "feed name (default: every enabled feed)");
+    poll->callback([&] { run = [&] { return cmd_live(g, "poll", a.feed); }; });
     app.add_subcommand("reload", "re-read the configuration (refused if it has errors)")
         ->callback([&] { run = [&] { return cmd_live(g, "reload", ""); }; });
     app.add_subcommand("metrics", "Prometheus metrics of the running daemon")->callback([&] {
         run = [&] { return cmd_live(g, "metrics", ""); };
     });
-    auto* exp = app.add_subcommand("export", "write observations as JSON Lines");
-    std::string out;
-    exp->add_option("--observations", out, "output file (.gz compresses)")->required();
-    exp->callback([&] { run = [&] { return cmd_export(g, out); }; });
+}
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        const int rc = app.exit(e);
-        return rc == 0 ? k_exit_ok : k_exit_usage;
-    }
+/** Commands that replay or export recorded history. */
+void add_history_commands(CLI::App& app, Globals& g, Args& a, Command& run) {
+    auto* backtest = app.add_subcommand("backtest", "replay recorded history through the rules");
+    BacktestArgs& bt = a.backtest;
+    backtest->add_option("--snapshots", bt.snapshots, "directory of saved feed documents");
+    backtest->add_option("--observations", bt.observations, "JSON Lines of observations (.gz ok)");
+    backtest->add_option("--db", bt.db, "keep the replay database in this file");
+    backtest->add_option("--drafts", bt.drafts, "also draft the spikes into this directory");
+    backtest->callback([&] { run = [&] { return cmd_backtest(g, a.backtest); }; });
+    auto* exp = app.add_subcommand("export", "write observations as JSON Lines");
+    exp->add_option("--observations", a.out, "output file (.gz compresses)")->required();
+    exp->callback([&] { run = [&] { return cmd_export(g, a.out); }; });
+}
+
+/** Runs the chosen command, turning its errors into a message and an exit code. */
+int run_command(Globals& g, const Command& run) {
     try {
         g.load();
         return run();
     } catch (const CommandError& e) {
         std::fprintf(stderr, "trendctl: %s\n", e.what());
         return e.code;
-    } catch (const store::DatabaseError& e) {
-        std::fprintf(stderr, "trendctl: %s\n", e.what());
-        return k_exit_failed;
     } catch (const daemon::BacktestError& e) {
         std::fprintf(stderr, "trendctl: backtest: %s\n", e.what());
         return k_exit_failed;
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) { // DatabaseError and the rest: say what, exit 1
         std::fprintf(stderr, "trendctl: %s\n", e.what());
         return k_exit_failed;
     }
+}
+
+} // namespace
+
+int trendctl_main(int argc, char** argv) {
+    log::set_level(log::Level::warning);
+    fetch::global_init();
+    CLI::App app{"trendctl: status, spikes, drafts and history of trendd", "trendctl"};
+    app.require_subcommand(1);
+    Globals g;
+    app.add_option("-c,--config", g.config_path,
+                   "configuration file (default /etc/trendd/trendd.toml)");
+    app.add_option("--db", g.db_path, "database file (default: the configuration's)");
+    app.add_flag("--json", g.json, "print JSON (shapes in docs/cli.md)");
+    app.add_option("--timeout", g.timeout_s,
+                   "seconds to wait for the daemon (default 5; poll waits at least 120)");
+    app.set_version_flag("--version", "trendctl " TRENDD_VERSION);
+
+    Args args;
+    Command run;
+    add_database_commands(app, g, args, run);
+    add_daemon_commands(app, g, args, run);
+    add_history_commands(app, g, args, run);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? k_exit_ok : k_exit_usage;
+    }
+    return run_command(g, run);
 }
 
 } // namespace trend::cli
