@@ -94,8 +94,6 @@ GOOGLE_ERROR_PAGE = (
 ).encode()
 
 RSS_TYPE = "application/rss+xml; charset=UTF-8"
-QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError,
-                socket.timeout)
 
 _bomb_lock = threading.Lock()
 _bombs: dict[int, list[bytes]] = {}
@@ -185,32 +183,11 @@ def accepts_gzip(header: str | None) -> bool:
     return False
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(serving.QuietHandler):
     protocol_version = "HTTP/1.1"
     server_version = "trendd-test-feed-server/1"
 
-    def version_string(self):
-        return self.server_version
-
     # ---- plumbing -------------------------------------------------------------------------
-    def log_message(self, format, *args):  # noqa: A002 - quiet: the JSON log is the record
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except QUIET_ERRORS:
-            self.close_connection = True
-        except OSError:
-            # e.g. writing to a socket we closed ourselves (reset); nothing to report.
-            self.close_connection = True
-
-    def finish(self):
-        try:
-            super().finish()
-        except (OSError, ValueError):
-            pass
-
     def log_request_line(self):
         log = self.server.request_log  # type: ignore[attr-defined]
         if log is None:

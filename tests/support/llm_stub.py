@@ -153,27 +153,9 @@ def error_envelope(message: str, type_: str = "invalid_request_error", code: str
     return {"message": message, "type": type_, "param": None, "code": code}
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(serving.QuietHandler):
     protocol_version = "HTTP/1.1"
     server_version = "trendd-test-llm-stub/1"
-
-    def version_string(self):
-        return self.server_version
-
-    def log_message(self, format, *args):  # noqa: A002 - the JSON log is the record
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except OSError:
-            self.close_connection = True
-
-    def finish(self):
-        try:
-            super().finish()
-        except (OSError, ValueError):
-            pass
 
     # ---- plumbing ----------------------------------------------------------------------------
     def read_body(self) -> bytes:

@@ -8,10 +8,34 @@ stalls and trickles end promptly.
 """
 from __future__ import annotations
 
+import http.server
 import os
 import signal
 import threading
 import time
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that keeps stderr clean: the JSON request log is the record, and a
+    client that hangs up (resets, closes mid-reply) is an expected event in these tests."""
+
+    def version_string(self):
+        return self.server_version
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except OSError:  # reset, broken pipe, or a socket the handler closed itself
+            self.close_connection = True
+
+    def finish(self):
+        try:
+            super().finish()
+        except (OSError, ValueError):
+            pass
 
 
 def serve(server, port_file: str, log_path: str | None, lifetime: float,

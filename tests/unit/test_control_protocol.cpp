@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "support.hpp"
 #include "trend/control/protocol.hpp"
+#include "trend/util/json.hpp"
 
 using namespace trend::control;
 
@@ -53,7 +54,7 @@ TEST_SUITE("control") {
     TEST_CASE("request lines are one JSON object") {
         CHECK(request_line("status") == "{\"v\":1,\"cmd\":\"status\"}\n");
         CHECK(request_line("poll", "a\"b") == "{\"v\":1,\"cmd\":\"poll\",\"feed\":\"a\\\"b\"}\n");
-        CHECK(json_quote("line\nbreak") == "\"line\\nbreak\"");
+        CHECK(trend::json::quote("line\nbreak") == "\"line\\nbreak\"");
     }
 
 } // TEST_SUITE

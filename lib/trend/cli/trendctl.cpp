@@ -11,6 +11,7 @@
 #include "trend/store/database.hpp"
 #include "trend/store/queries.hpp"
 #include "trend/store/store.hpp"
+#include "trend/util/json.hpp"
 #include "trend/util/text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -168,9 +169,8 @@ int cmd_status(Globals& g) {
             std::printf("{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s,"
                         "\"status\":%s},\"database\":{\"error\":%s}}\n",
                         health.c_str(), running ? "true" : "false",
-                        control::json_quote(socket.string()).c_str(),
-                        running ? live->data_json.c_str() : "null",
-                        control::json_quote(e.what()).c_str());
+                        json::quote(socket.string()).c_str(),
+                        running ? live->data_json.c_str() : "null", json::quote(e.what()).c_str());
         } else {
             if (running)
                 print_daemon(daemon_status);
@@ -188,15 +188,14 @@ int cmd_status(Globals& g) {
     const int schema = db.execAndGet("PRAGMA user_version").getInt();
 
     if (g.json) {
-        std::printf("{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s,\"status\":%s},"
-                    "\"database\":{\"path\":%s,\"bytes\":%ju,\"schema_version\":%d},"
-                    "\"totals\":%s,\"feeds\":%s,\"newest_observations\":%s}\n",
-                    health.c_str(), running ? "true" : "false",
-                    control::json_quote(socket.string()).c_str(),
-                    running ? live->data_json.c_str() : "null",
-                    control::json_quote(g.database().string()).c_str(),
-                    static_cast<std::uintmax_t>(bytes), schema, row_json(totals).c_str(),
-                    rows_json(feeds).c_str(), rows_json(newest).c_str());
+        std::printf(
+            "{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s,\"status\":%s},"
+            "\"database\":{\"path\":%s,\"bytes\":%ju,\"schema_version\":%d},"
+            "\"totals\":%s,\"feeds\":%s,\"newest_observations\":%s}\n",
+            health.c_str(), running ? "true" : "false", json::quote(socket.string()).c_str(),
+            running ? live->data_json.c_str() : "null", json::quote(g.database().string()).c_str(),
+            static_cast<std::uintmax_t>(bytes), schema, row_json(totals).c_str(),
+            rows_json(feeds).c_str(), rows_json(newest).c_str());
     } else {
         if (running)
             print_daemon(daemon_status);
@@ -245,8 +244,7 @@ int cmd_live(Globals& g, const std::string& cmd, const std::string& feed) {
     if (!r.ok) {
         if (g.json)
             std::printf("{\"ok\":false,\"error\":%s,\"message\":%s}\n",
-                        control::json_quote(r.error).c_str(),
-                        control::json_quote(r.message).c_str());
+                        json::quote(r.error).c_str(), json::quote(r.message).c_str());
         throw CommandError(fmt::format("{}: {}", r.error, r.message));
     }
     rapidjson::Document d;
@@ -398,8 +396,7 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
     if (g.json) {
         std::string rules = "{";
         for (const auto& [rule, n] : per_rule)
-            rules +=
-                fmt::format("{}{}:{}", rules.size() > 1 ? "," : "", control::json_quote(rule), n);
+            rules += fmt::format("{}{}:{}", rules.size() > 1 ? "," : "", json::quote(rule), n);
         rules += "}";
         std::printf("{\"snapshots\":%d,\"observations\":%lld,\"seconds\":%.3f,"
                     "\"drafts_written\":%d,\"drafts_failed\":%d,\"spikes_per_rule\":%s,"

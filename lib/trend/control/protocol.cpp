@@ -59,10 +59,6 @@ std::string error_reply(std::string_view code, std::string_view message) {
     return std::string(buf.GetString()) + "\n";
 }
 
-std::string json_quote(std::string_view s) {
-    return json::quote(s);
-}
-
 std::string request_line(std::string_view cmd, std::string_view feed) {
     rapidjson::StringBuffer buf;
     Writer w(buf);

@@ -36,9 +36,6 @@ struct ProtocolError {
 /** {"ok":false,"error":code,"message":message} + "\n". */
 [[nodiscard]] std::string error_reply(std::string_view code, std::string_view message);
 
-/** `s` as a JSON string literal, quotes included. */
-[[nodiscard]] std::string json_quote(std::string_view s);
-
 /** A request line for the client. */
 [[nodiscard]] std::string request_line(std::string_view cmd, std::string_view feed = {});
 

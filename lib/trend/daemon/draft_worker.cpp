@@ -8,9 +8,7 @@
 #include "trend/log/log.hpp"
 #include "trend/store/queries.hpp"
 #include "trend/util/fs.hpp"
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "trend/util/json.hpp"
 
 #include <cassert>
 #include <filesystem>
@@ -25,10 +23,10 @@ constexpr int k_builtin_attempts = 3;
 
 std::string json_array(const std::vector<std::string>& items) {
     rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    json::Writer w(buf);
     w.StartArray();
     for (const std::string& s : items)
-        w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+        json::put(w, s);
     w.EndArray();
     return buf.GetString();
 }

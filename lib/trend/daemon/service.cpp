@@ -13,6 +13,7 @@
 #include "trend/fetch/http_client.hpp"
 #include "trend/log/log.hpp"
 #include "trend/store/store.hpp"
+#include "trend/util/json.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -383,8 +384,8 @@ private:
             if (r.cmd == "status") {
                 respond(control::ok_reply(status_json(snapshot())));
             } else if (r.cmd == "metrics") {
-                respond(control::ok_reply(
-                    "{\"text\":" + control::json_quote(metrics_text(snapshot())) + "}"));
+                respond(
+                    control::ok_reply("{\"text\":" + json::quote(metrics_text(snapshot())) + "}"));
             } else if (r.cmd == "reload") {
                 const auto errors = reload();
                 if (errors.empty())
@@ -437,8 +438,7 @@ private:
             std::string data = "{\"polled\":{";
             bool first = true;
             for (const auto& [n, o] : it->outcomes) {
-                data += fmt::format("{}{}:{}", first ? "" : ",", control::json_quote(n),
-                                    control::json_quote(o));
+                data += fmt::format("{}{}:{}", first ? "" : ",", json::quote(n), json::quote(o));
                 first = false;
             }
             it->respond(control::ok_reply(data + "}}"));
