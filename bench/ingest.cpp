@@ -6,11 +6,11 @@
 // own terms, news URLs and traffic, so the database grows as it would over days of polling),
 // then measures
 //   1. parsing alone (feed::parse_google_trends_rss),
-//   2. parse + store through daemon::Ingestor::record, one transaction per snapshot exactly as
+//   2. parse + store through pipeline::Ingestor::record, one transaction per snapshot exactly as
 //      the daemon does it, with no rules,
 //   3. the same with one rule (min_traffic = 1000), so detection and spike/draft rows count.
 // Each store run gets a fresh SQLite file with the daemon's settings (WAL, synchronous=NORMAL).
-#include "trend/daemon/ingest.hpp"
+#include "trend/pipeline/ingest.hpp"
 
 #include "trend/config/config.hpp"
 #include "trend/detect/rule.hpp"
@@ -330,7 +330,7 @@ StoreRun run_store(Corpus& c, const fs::path& db, std::vector<config::RuleConfig
             f.geo = s.geo;
             s.feed_id = st.sync_feed(f, c.docs.front().at);
         }
-        daemon::Ingestor ingestor(st, detect::compile_rules(rules));
+        pipeline::Ingestor ingestor(st, detect::compile_rules(rules));
         const Stopwatch watch;
         for (const Doc& d : c.docs) {
             const Sample& s = c.samples[d.sample];
@@ -342,7 +342,7 @@ StoreRun run_store(Corpus& c, const fs::path& db, std::vector<config::RuleConfig
             poll.bytes = static_cast<std::int64_t>(d.body.size());
             poll.items = static_cast<int>(snap.items.size());
             poll.outcome = "ok";
-            const daemon::IngestStats stats =
+            const pipeline::IngestStats stats =
                 ingestor.record({s.feed_id, s.name, s.geo}, poll, &snap, nullptr, d.at);
             ++r.snapshots;
             r.observations += static_cast<std::uint64_t>(stats.observations);

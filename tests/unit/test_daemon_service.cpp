@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The pure parts of the event loop: backoff, concurrency limits, status and metrics rendering.
 #include "support.hpp"
-#include "trend/daemon/fetch_limiter.hpp"
+#include "trend/pipeline/fetch_limiter.hpp"
 #include "trend/daemon/service.hpp"
 #include "trend/daemon/status.hpp"
 
@@ -35,7 +35,7 @@ TEST_SUITE("daemon") {
     }
 
     TEST_CASE("the fetch limiter holds total and per-host limits in FIFO order") {
-        daemon::FetchLimiter l(3, 2);
+        pipeline::FetchLimiter l(3, 2);
         CHECK(l.acquire("a1", "a.example"));
         CHECK(l.acquire("a2", "a.example"));
         CHECK_FALSE(l.acquire("a3", "a.example")); // host full

@@ -4,8 +4,8 @@
 #include "trend/cli/render.hpp"
 #include "trend/config/config.hpp"
 #include "trend/control/client.hpp"
-#include "trend/daemon/backtest.hpp"
-#include "trend/daemon/draft_worker.hpp"
+#include "trend/replay/backtest.hpp"
+#include "trend/pipeline/draft_worker.hpp"
 #include "trend/fetch/http_client.hpp"
 #include "trend/log/log.hpp"
 #include "trend/store/database.hpp"
@@ -330,7 +330,7 @@ int cmd_draft(Globals& g, const std::string& term) {
     // is waited for, a later one is left to the daemon.
     boost::asio::io_context io;
     fetch::HttpClient http(io);
-    daemon::DraftWorker worker(st, g.config, clock, &http);
+    pipeline::DraftWorker worker(st, g.config, clock, &http);
     const auto deadline = clock.now() + Seconds{120};
     for (;;) {
         worker.run_next([](bool) {}, *id);
@@ -360,7 +360,7 @@ struct BacktestArgs {
 int cmd_backtest(Globals& g, const BacktestArgs& a) {
     if (g.config.rules.empty())
         throw CommandError("the configuration has no [[rule]] to backtest", k_exit_usage);
-    daemon::BacktestOptions o;
+    replay::BacktestOptions o;
     o.snapshots = a.snapshots;
     o.observations = a.observations;
     o.drafts_dir = a.drafts;
@@ -389,7 +389,7 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
         }
     } cleanup{temp_dir};
 
-    const daemon::BacktestResult r = daemon::run_backtest(g.config, o);
+    const replay::BacktestResult r = replay::run_backtest(g.config, o);
     std::map<std::string, int> per_rule;
     for (std::size_t i = 0; i < r.spikes.rows.size(); ++i)
         ++per_rule[as_text(column(r.spikes, i, "rule"))];
@@ -537,7 +537,7 @@ int run_command(Globals& g, const Command& run) {
     } catch (const CommandError& e) {
         std::fprintf(stderr, "trendctl: %s\n", e.what());
         return e.code;
-    } catch (const daemon::BacktestError& e) {
+    } catch (const replay::BacktestError& e) {
         std::fprintf(stderr, "trendctl: backtest: %s\n", e.what());
         return k_exit_failed;
     } catch (const std::exception& e) { // DatabaseError and the rest: say what, exit 1

@@ -3,10 +3,10 @@
 
 #include "trend/config/config.hpp"
 #include "trend/control/client.hpp"
-#include "trend/daemon/backlog.hpp"
-#include "trend/daemon/draft_worker.hpp"
-#include "trend/daemon/ingest.hpp"
-#include "trend/daemon/poller.hpp"
+#include "trend/pipeline/backlog.hpp"
+#include "trend/pipeline/draft_worker.hpp"
+#include "trend/pipeline/ingest.hpp"
+#include "trend/pipeline/poller.hpp"
 #include "trend/daemon/service.hpp"
 #include "trend/detect/rule.hpp"
 #include "trend/fetch/http_client.hpp"
@@ -72,30 +72,30 @@ int run_once(const config::Config& cfg) {
     store::Store store(cfg.daemon.database);
     store.requeue_interrupted_drafts();
     SystemClock clock;
-    Ingestor ingestor(store, detect::compile_rules(cfg.rules));
+    pipeline::Ingestor ingestor(store, detect::compile_rules(cfg.rules));
     boost::asio::io_context io;
     fetch::HttpClient http(io);
-    Poller poller(http, store, ingestor, clock);
+    pipeline::Poller poller(http, store, ingestor, clock);
     poller.sync_feeds(cfg);
     int failed = 0;
     for (const config::FeedConfig& feed : cfg.feeds) {
         if (!feed.enabled)
             continue;
-        poller.poll(feed, cfg.daemon, [&failed](const PollSummary& s) {
+        poller.poll(feed, cfg.daemon, [&failed](const pipeline::PollSummary& s) {
             if (s.outcome != "ok" && s.outcome != "not_modified")
                 ++failed;
         });
     }
     io.run();
     // Then every draft and webhook that is due, waiting for retries due within two minutes.
-    DraftWorker worker(store, cfg, clock, &http);
+    pipeline::DraftWorker worker(store, cfg, clock, &http);
     worker.sweep_temp_files();
     notify::Notifier notifier(store, cfg.notify, clock, http);
-    Backlog backlog(io, store, worker, &notifier, clock);
+    pipeline::Backlog backlog(io, store, worker, &notifier, clock);
     backlog.drain(k_once_retry_horizon, [&io] { io.stop(); });
     io.restart();
     io.run();
-    const DraftRun drafted = worker.totals();
+    const pipeline::DraftRun drafted = worker.totals();
     log::info("trendd",
               "once: {} feeds polled ({} failed), {} drafts written ({} failed), "
               "{} pending",

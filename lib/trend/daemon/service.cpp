@@ -3,11 +3,11 @@
 
 #include "trend/control/server.hpp"
 #include "trend/daemon/app.hpp"
-#include "trend/daemon/backlog.hpp"
-#include "trend/daemon/draft_worker.hpp"
-#include "trend/daemon/fetch_limiter.hpp"
-#include "trend/daemon/ingest.hpp"
-#include "trend/daemon/poller.hpp"
+#include "trend/pipeline/backlog.hpp"
+#include "trend/pipeline/draft_worker.hpp"
+#include "trend/pipeline/fetch_limiter.hpp"
+#include "trend/pipeline/ingest.hpp"
+#include "trend/pipeline/poller.hpp"
 #include "trend/daemon/status.hpp"
 #include "trend/detect/rule.hpp"
 #include "trend/fetch/http_client.hpp"
@@ -98,13 +98,13 @@ class Service final {
     SystemClock m_clock;
     Timestamp m_started_at;
     store::Store m_store;
-    Ingestor m_ingestor;
+    pipeline::Ingestor m_ingestor;
     fetch::HttpClient m_http{m_io};
-    Poller m_poller;
-    DraftWorker m_drafts;
+    pipeline::Poller m_poller;
+    pipeline::DraftWorker m_drafts;
     notify::Notifier m_notifier;
-    Backlog m_backlog;
-    FetchLimiter m_limiter;
+    pipeline::Backlog m_backlog;
+    pipeline::FetchLimiter m_limiter;
     std::unique_ptr<control::Server> m_control;
     std::map<std::string, FeedState> m_feeds;
     std::vector<PollWaiter> m_poll_waiters;
@@ -225,7 +225,7 @@ private:
         st.waiting = false;
         st.in_flight = true;
         m_poller.poll(st.feed, m_config.daemon,
-                      [this, name = st.feed.name, host](const PollSummary& s) {
+                      [this, name = st.feed.name, host](const pipeline::PollSummary& s) {
                           m_limiter.release(host);
                           on_polled(name, s);
                           start_waiting();
@@ -246,7 +246,7 @@ private:
         }
     }
 
-    void on_polled(const std::string& name, const PollSummary& s) {
+    void on_polled(const std::string& name, const pipeline::PollSummary& s) {
         if (m_stopping)
             return;
         finish_waiters(name, s.outcome);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The ingest transaction and the spike lifecycle on a real SQLite file, with a manual clock.
 #include "support.hpp"
-#include "trend/daemon/draft_worker.hpp"
-#include "trend/daemon/ingest.hpp"
+#include "trend/pipeline/draft_worker.hpp"
+#include "trend/pipeline/ingest.hpp"
 #include "trend/detect/detector.hpp"
 #include "trend/util/fs.hpp"
 
@@ -47,8 +47,8 @@ feed::Snapshot snapshot(const std::string& geo, Timestamp at,
 /** A daemon's worth of pipeline on one database file; destroy and rebuild it to "restart". */
 struct Pipeline {
     store::Store store;
-    daemon::Ingestor ingestor;
-    std::map<std::string, daemon::FeedRef> feeds;
+    pipeline::Ingestor ingestor;
+    std::map<std::string, pipeline::FeedRef> feeds;
 
     explicit Pipeline(const std::filesystem::path& db, config::RuleConfig rule = rule_config())
         : store(db), ingestor(store, detect::compile_rules({rule})) {
@@ -62,7 +62,7 @@ struct Pipeline {
         }
     }
 
-    daemon::IngestStats poll(const std::string& geo, Timestamp at,
+    pipeline::IngestStats poll(const std::string& geo, Timestamp at,
                              const std::vector<std::pair<std::string, std::int64_t>>& terms) {
         const auto snap = snapshot(geo, at, terms);
         store::PollRecord p;
@@ -198,7 +198,7 @@ TEST_SUITE("daemon") {
         config::Config cfg;
         cfg.daemon.drafts_dir = dir / "drafts";
         ManualClock clock(k_t0 + 1min);
-        daemon::DraftWorker worker(p.store, cfg, clock);
+        pipeline::DraftWorker worker(p.store, cfg, clock);
         const auto run = worker.run_pending();
         CHECK(run.written == 2);
         CHECK(run.failed == 0);
@@ -228,7 +228,7 @@ TEST_SUITE("daemon") {
         config::Config cfg;
         cfg.daemon.drafts_dir = dir / "drafts";
         ManualClock clock(k_t0);
-        daemon::DraftWorker worker(p.store, cfg, clock);
+        pipeline::DraftWorker worker(p.store, cfg, clock);
         CHECK(worker.run_pending().written == 1);
         CHECK(p.count("SELECT attempts FROM drafts") == 2);
         CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'draft'") == 1);
@@ -245,7 +245,7 @@ TEST_CASE("a long term that spikes twice gets two distinct slugs") {
     config::Config cfg;
     cfg.daemon.drafts_dir = dir / "drafts";
     ManualClock clock(k_t0 + 31h);
-    daemon::DraftWorker worker(p.store, cfg, clock);
+    pipeline::DraftWorker worker(p.store, cfg, clock);
     CHECK(worker.run_pending().written == 2);
     SQLite::Statement q(p.store.db(), "SELECT slug FROM drafts ORDER BY id");
     std::vector<std::string> slugs;
@@ -265,7 +265,7 @@ TEST_CASE("webhook jobs count as due only when a webhook is configured") {
     cfg.daemon.drafts_dir = dir / "drafts";
     cfg.notify.webhook_url = "http://127.0.0.1:9/hook";
     ManualClock clock(k_t0);
-    daemon::DraftWorker worker(p.store, cfg, clock);
+    pipeline::DraftWorker worker(p.store, cfg, clock);
     CHECK(worker.run_pending().written == 1);
     CHECK(p.count("SELECT count(*) FROM notifications WHERE status = 'pending'") == 1);
     CHECK(p.store.next_due(true) == k_t0);

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace trend::daemon {
+namespace trend::replay {
 
 /** Bad backtest input (unreadable file, bad line, no snapshots); the message names the place. */
 class BacktestError : public std::runtime_error {
@@ -48,4 +48,4 @@ struct BacktestResult {
 /** "2025-11-03T14-00-00Z.xml" -> 2025-11-03T14:00:00Z (also accepts ':' separators). */
 [[nodiscard]] std::optional<Timestamp> capture_time_of(const std::filesystem::path& file);
 
-} // namespace trend::daemon
+} // namespace trend::replay

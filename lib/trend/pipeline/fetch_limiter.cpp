@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "trend/daemon/fetch_limiter.hpp"
+#include "trend/pipeline/fetch_limiter.hpp"
 
 #include <algorithm>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 bool FetchLimiter::fits(const std::string& host) const {
     const auto it = m_by_host.find(host);
@@ -50,4 +50,4 @@ void FetchLimiter::forget(const std::string& key) {
                     m_waiting.end());
 }
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 /**
  * Concurrency limits for polls: at most `total` transfers at once and at most `per_host` to
@@ -48,4 +48,4 @@ private:
     void take(const std::string& host);
 };
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

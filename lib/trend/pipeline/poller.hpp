@@ -2,7 +2,7 @@
 #pragma once
 
 #include "trend/config/config.hpp"
-#include "trend/daemon/ingest.hpp"
+#include "trend/pipeline/ingest.hpp"
 #include "trend/fetch/http_client.hpp"
 
 #include <functional>
@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 /** What one poll of one feed came to. */
 struct PollSummary {
@@ -51,4 +51,4 @@ private:
                        Timestamp started, fetch::Response response);
 };
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

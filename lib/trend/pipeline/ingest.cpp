@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "trend/daemon/ingest.hpp"
+#include "trend/pipeline/ingest.hpp"
 
 #include "trend/detect/detector.hpp"
 #include "trend/log/log.hpp"
 #include "trend/util/fs.hpp"
 #include "trend/util/text.hpp"
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
                              const feed::Snapshot* snapshot, const store::Validators* validators,
@@ -99,4 +99,4 @@ void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, store::Id ter
     }
 }
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

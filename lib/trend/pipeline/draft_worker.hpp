@@ -10,7 +10,7 @@
 #include <functional>
 #include <optional>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 struct DraftRun {
     int written = 0;
@@ -87,4 +87,4 @@ private:
               std::optional<Timestamp> retry);
 };
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

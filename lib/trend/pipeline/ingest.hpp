@@ -7,7 +7,7 @@
 
 #include <vector>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 /** A feed as the pipeline knows it: its row id, name and geo. */
 struct FeedRef {
@@ -55,4 +55,4 @@ private:
                      Timestamp now, IngestStats& stats);
 };
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "trend/daemon/draft_worker.hpp"
+#include "trend/pipeline/draft_worker.hpp"
 
 #include "trend/config/secrets.hpp"
 #include "trend/draft/article.hpp"
@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <random>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 namespace {
 
@@ -388,4 +388,4 @@ void DraftWorker::fail(const store::DraftJob& job, const std::string& reason,
         ++m_totals.failed;
 }
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

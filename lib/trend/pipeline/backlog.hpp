@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "trend/daemon/draft_worker.hpp"
+#include "trend/pipeline/draft_worker.hpp"
 #include "trend/notify/webhook.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -10,7 +10,7 @@
 #include <functional>
 #include <optional>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 /**
  * Drives the two queues of the database, draft jobs and webhook deliveries, on the loop: each
@@ -51,4 +51,4 @@ private:
     void arm();
 };
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

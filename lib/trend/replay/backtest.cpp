@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "trend/daemon/backtest.hpp"
+#include "trend/replay/backtest.hpp"
 
-#include "trend/daemon/draft_worker.hpp"
-#include "trend/daemon/ingest.hpp"
+#include "trend/pipeline/draft_worker.hpp"
+#include "trend/pipeline/ingest.hpp"
 #include "trend/feed/parser.hpp"
 #include "trend/feed/traffic.hpp"
 #include "trend/util/fs.hpp"
@@ -20,7 +20,7 @@
 
 #include <zlib.h>
 
-namespace trend::daemon {
+namespace trend::replay {
 
 namespace fs = std::filesystem;
 
@@ -29,12 +29,12 @@ namespace {
 /** Feeds of the replay, created on first use. */
 class ReplayFeeds {
     store::Store& m_store;
-    std::map<std::string, FeedRef> m_refs;
+    std::map<std::string, pipeline::FeedRef> m_refs;
 
 public:
     explicit ReplayFeeds(store::Store& s) : m_store(s) {}
 
-    const FeedRef& get(const std::string& name, const std::string& geo, const std::string& origin,
+    const pipeline::FeedRef& get(const std::string& name, const std::string& geo, const std::string& origin,
                        Timestamp now) {
         auto it = m_refs.find(name);
         if (it != m_refs.end())
@@ -45,11 +45,11 @@ public:
         f.url = "file://" + origin;
         f.geo = geo;
         const store::Id id = m_store.sync_feed(f, now);
-        return m_refs.emplace(name, FeedRef{id, name, geo}).first->second;
+        return m_refs.emplace(name, pipeline::FeedRef{id, name, geo}).first->second;
     }
 };
 
-void ingest_snapshot(Ingestor& ingestor, const FeedRef& feed, const feed::Snapshot& snap,
+void ingest_snapshot(pipeline::Ingestor& ingestor, const pipeline::FeedRef& feed, const feed::Snapshot& snap,
                      BacktestResult& result) {
     store::PollRecord poll;
     poll.feed_id = feed.id;
@@ -67,7 +67,7 @@ struct SnapshotFile {
     std::string feed;
 };
 
-void replay_snapshots(const fs::path& dir, store::Store& store, Ingestor& ingestor,
+void replay_snapshots(const fs::path& dir, store::Store& store, pipeline::Ingestor& ingestor,
                       BacktestResult& result) {
     if (!fs::is_directory(dir))
         throw BacktestError(fmt::format("{}: not a directory", dir.string()));
@@ -129,7 +129,7 @@ public:
     }
 };
 
-void replay_observations(const fs::path& path, store::Store& store, Ingestor& ingestor,
+void replay_observations(const fs::path& path, store::Store& store, pipeline::Ingestor& ingestor,
                          BacktestResult& result) {
     LineReader in(path);
     ReplayFeeds feeds(store);
@@ -201,7 +201,7 @@ BacktestResult run_backtest(const config::Config& config, const BacktestOptions&
     store::Store store(options.database);
     // A replay database is scratch: durability is not worth an fsync per snapshot.
     store.db().exec("PRAGMA synchronous = OFF");
-    Ingestor ingestor(store, detect::compile_rules(config.rules));
+    pipeline::Ingestor ingestor(store, detect::compile_rules(config.rules));
     if (!options.snapshots.empty())
         replay_snapshots(options.snapshots, store, ingestor, result);
     else
@@ -211,8 +211,8 @@ BacktestResult run_backtest(const config::Config& config, const BacktestOptions&
         config::Config c = config;
         c.daemon.drafts_dir = options.drafts_dir;
         SystemClock clock;
-        DraftWorker worker(store, c, clock);
-        const DraftRun run = worker.run_pending();
+        pipeline::DraftWorker worker(store, c, clock);
+        const pipeline::DraftRun run = worker.run_pending();
         result.drafts_written = run.written;
         result.drafts_failed = run.failed;
     }
@@ -226,4 +226,4 @@ BacktestResult run_backtest(const config::Config& config, const BacktestOptions&
     return result;
 }
 
-} // namespace trend::daemon
+} // namespace trend::replay

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "trend/daemon/backlog.hpp"
+#include "trend/pipeline/backlog.hpp"
 
 #include "trend/log/log.hpp"
 
 #include <boost/asio/post.hpp>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 namespace asio = boost::asio;
 
@@ -82,4 +82,4 @@ void Backlog::arm() {
     });
 }
 
-} // namespace trend::daemon
+} // namespace trend::pipeline

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "trend/daemon/poller.hpp"
+#include "trend/pipeline/poller.hpp"
 
 #include "trend/feed/parser.hpp"
 #include "trend/fetch/outcome.hpp"
@@ -7,7 +7,7 @@
 
 #include <variant>
 
-namespace trend::daemon {
+namespace trend::pipeline {
 
 void Poller::sync_feeds(const config::Config& config) {
     const Timestamp now = m_clock.now();
@@ -110,4 +110,4 @@ PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonC
     return summary;
 }
 
-} // namespace trend::daemon
+} // namespace trend::pipeline
