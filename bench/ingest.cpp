@@ -341,7 +341,7 @@ StoreRun run_store(Corpus& c, const fs::path& db, std::vector<config::RuleConfig
             poll.http_status = 200;
             poll.bytes = static_cast<std::int64_t>(d.body.size());
             poll.items = static_cast<int>(snap.items.size());
-            poll.outcome = "ok";
+            poll.outcome = fetch::Outcome::ok;
             const pipeline::IngestStats stats =
                 ingestor.record({s.feed_id, s.name, s.geo}, poll, &snap, nullptr, d.at);
             ++r.snapshots;

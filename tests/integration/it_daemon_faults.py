@@ -8,7 +8,7 @@ fetch_timeout = 3s, max_feed_bytes = 1 MiB and concurrency limits that never que
    ok; slow past it or stalled -> timeout; 500/503/429 -> http_error with that http_status;
    redirect loop -> redirect_loop; short body -> truncated; gzip bomb, endless body and a
    declared 50 MB body -> too_large; garbage, HTML -> parse_error; TCP reset -> network_error.
-2. Failing feeds back off (service.cpp next_poll_delay: max(interval, 1m) * 2^(n-1) +-10%,
+2. Failing feeds back off (daemon/scheduler.cpp feed_retry_policy: max(interval, 1m) * 2^(n-1) +-10%,
    at least Retry-After): none is retried inside the run although its interval is 2 s; the 503
    feed is never retried within 2 s of an attempt; forced polls (`trendctl poll`) of the 500 feed
    make the backoff grow ~60 s -> ~120 s -> ~240 s, and next_poll_at follows it; Retry-After of
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness as h  # noqa: E402
 
 INTERVAL = 2.0          # the feeds' interval (s)
-JITTER = 0.10           # next_poll_delay: +-10 %
+JITTER = 0.10           # feed_retry_policy: +-10 %
 SLACK = 0.5             # poll duration + loop latency + a loaded CI machine
 FETCH_TIMEOUT = 3.0
 HEALTHY_GAPS = 8        # gaps of the healthy feed measured

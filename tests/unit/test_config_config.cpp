@@ -110,7 +110,7 @@ TEST_SUITE("config") {
         CHECK(c.daemon.log_level == log::Level::info);
         CHECK(c.daemon.fetch_timeout == Seconds{30});
         CHECK(c.daemon.user_agent.rfind("trendd/", 0) == 0);
-        CHECK(c.drafter.kind == "builtin");
+        CHECK(c.drafter.kind == config::DrafterKind::builtin);
         CHECK(c.notify.webhook_url.empty());
     }
 
@@ -211,7 +211,7 @@ secret_env = "TRENDD_WEBHOOK_SECRET"
         CHECK(c.rules[1].min_traffic == 0);
         CHECK(c.rules[1].action == config::Action::record);
         CHECK(c.rules[1].geo == std::vector<std::string>{"US", "local"});
-        CHECK(c.drafter.kind == "openai");
+        CHECK(c.drafter.kind == config::DrafterKind::openai);
         CHECK(c.drafter.openai.base_url == "https://api.openai.com/v1");
         CHECK(c.drafter.openai.model == "gpt-4o-mini");
         CHECK(c.drafter.openai.price_input_per_mtok == doctest::Approx(0.15));

@@ -46,10 +46,4 @@ TEST_SUITE("notify") {
         CHECK(std::string(d["term"].GetString()) == "renee <!channel> good & co");
     }
 
-    TEST_CASE("delivery retries back off") {
-        CHECK(notify::retry_delay(1) == std::chrono::seconds(1));
-        CHECK(notify::retry_delay(3) == std::chrono::seconds(4));
-        CHECK(notify::retry_delay(40) == std::chrono::seconds(600));
-    }
-
 } // TEST_SUITE

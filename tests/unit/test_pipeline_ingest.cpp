@@ -49,9 +49,11 @@ struct Pipeline {
     store::Store store;
     pipeline::Ingestor ingestor;
     std::map<std::string, pipeline::FeedRef> feeds;
+    SQLite::Database db; ///< a reader's connection, to check what was committed
 
-    explicit Pipeline(const std::filesystem::path& db, config::RuleConfig rule = rule_config())
-        : store(db), ingestor(store, detect::compile_rules({rule})) {
+    explicit Pipeline(const std::filesystem::path& path, config::RuleConfig rule = rule_config())
+        : store(path), ingestor(store, detect::compile_rules({rule})),
+          db(store::open_database(path, store::Access::read_only)) {
         for (const char* geo : {"US", "GB"}) {
             config::FeedConfig f;
             f.name = std::string("trends-") + geo;
@@ -68,12 +70,12 @@ struct Pipeline {
         store::PollRecord p;
         p.feed_id = feeds.at(geo).id;
         p.started_at = at;
-        p.outcome = "ok";
+        p.outcome = fetch::Outcome::ok;
         p.items = static_cast<int>(snap.items.size());
         return ingestor.record(feeds.at(geo), p, &snap, nullptr, at);
     }
 
-    std::int64_t count(const std::string& sql) { return store.db().execAndGet(sql).getInt64(); }
+    std::int64_t count(const std::string& sql) { return db.execAndGet(sql).getInt64(); }
 };
 
 } // namespace
@@ -112,7 +114,7 @@ TEST_SUITE("daemon") {
         CHECK(p.count("SELECT count(*) FROM spikes") == 1);
         CHECK(p.count("SELECT count(*) FROM drafts") == 1);
         CHECK(p.count("SELECT count(*) FROM terms") == 1); // "OpenAI" and "openai" are one term
-        CHECK(p.store.db().execAndGet("SELECT last_seen_at FROM spikes").getString() ==
+        CHECK(p.db.execAndGet("SELECT last_seen_at FROM spikes").getString() ==
               "2025-11-03T14:10:00Z");
     }
 
@@ -125,7 +127,7 @@ TEST_SUITE("daemon") {
         CHECK(p.count("SELECT count(*) FROM spikes WHERE status = 'open'") == 1);
         const auto later = p.poll("US", k_t0 + 7h + 1min, {{"weather", 500}});
         CHECK(later.resolved == 1);
-        CHECK(p.store.db()
+        CHECK(p.db
                   .execAndGet("SELECT status || ' ' || last_seen_at FROM spikes")
                   .getString() == "resolved 2025-11-03T15:00:00Z");
         CHECK(p.count("SELECT duration_minutes FROM v_spikes") == 60);
@@ -152,7 +154,7 @@ TEST_SUITE("daemon") {
         const auto s = p.poll("US", k_t0 + 20min, {{"openai", 50000}});
         CHECK(s.spikes.empty());
         CHECK(p.count("SELECT count(*) FROM spikes") == 1);
-        CHECK(p.store.db().execAndGet("SELECT last_seen_at FROM spikes").getString() ==
+        CHECK(p.db.execAndGet("SELECT last_seen_at FROM spikes").getString() ==
               "2025-11-03T14:20:00Z");
     }
 
@@ -166,7 +168,7 @@ TEST_SUITE("daemon") {
         Pipeline p(dir / "t.db");
         const auto s = p.poll("US", k_t0 + 24h, {{"openai", 20000}});
         REQUIRE(s.spikes.size() == 1);
-        CHECK(p.store.db()
+        CHECK(p.db
                   .execAndGet("SELECT reason FROM spikes")
                   .getString()
                   .find("new in this feed") != std::string::npos);
@@ -179,13 +181,13 @@ TEST_SUITE("daemon") {
         store::PollRecord failed;
         failed.feed_id = p.feeds.at("US").id;
         failed.started_at = k_t0 + 10min;
-        failed.outcome = "http_error";
+        failed.outcome = fetch::Outcome::http_error;
         failed.http_status = 500;
         failed.error = "HTTP 500";
         p.ingestor.record(p.feeds.at("US"), failed, nullptr, nullptr, k_t0 + 10min);
         CHECK(p.count("SELECT count(*) FROM polls") == 2);
         CHECK(p.count("SELECT count(*) FROM observations") == 1);
-        CHECK(p.store.db()
+        CHECK(p.db
                   .execAndGet("SELECT failures_in_row FROM v_feed_health WHERE feed = "
                               "'trends-US'")
                   .getInt() == 1);
@@ -206,7 +208,7 @@ TEST_SUITE("daemon") {
         int files = 0;
         for (const auto& e : std::filesystem::directory_iterator(dir / "drafts")) {
             ++files;
-            SQLite::Statement q(p.store.db(), "SELECT markdown, status FROM drafts WHERE path = ?");
+            SQLite::Statement q(p.db, "SELECT markdown, status FROM drafts WHERE path = ?");
             q.bind(1, e.path().string());
             REQUIRE(q.executeStep());
             CHECK(q.getColumn(0).getString() == util::read_file(e.path()));
@@ -247,7 +249,7 @@ TEST_CASE("a long term that spikes twice gets two distinct slugs") {
     ManualClock clock(k_t0 + 31h);
     pipeline::DraftWorker worker(p.store, cfg, clock);
     CHECK(worker.run_pending().written == 2);
-    SQLite::Statement q(p.store.db(), "SELECT slug FROM drafts ORDER BY id");
+    SQLite::Statement q(p.db, "SELECT slug FROM drafts ORDER BY id");
     std::vector<std::string> slugs;
     while (q.executeStep())
         slugs.push_back(q.getColumn(0).getString());

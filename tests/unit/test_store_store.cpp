@@ -76,7 +76,8 @@ TEST_SUITE("store") {
         CHECK(st.sync_feed(f, now) == id);
         CHECK(st.validators(id).etag.empty());
         st.disable_feeds_except({});
-        CHECK(st.db().execAndGet("SELECT enabled FROM feeds").getInt() == 0);
+        SQLite::Database db = store::open_database(dir / "t.db", store::Access::read_only);
+        CHECK(db.execAndGet("SELECT enabled FROM feeds").getInt() == 0);
     }
 
 } // TEST_SUITE

@@ -4,8 +4,6 @@
 #include "trend/util/text.hpp"
 
 #include <fmt/format.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <array>
@@ -15,12 +13,10 @@ namespace trend::cli {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_row(Writer& w, const store::Rows& rows, const std::vector<store::Value>& row) {
+void write_row(json::Writer& w, const store::Rows& rows, const std::vector<store::Value>& row) {
     w.StartObject();
     for (std::size_t c = 0; c < rows.columns.size(); ++c) {
-        w.Key(rows.columns[c].c_str());
+        json::put_key(w, rows.columns[c]);
         store::write_json(w, row[c]);
     }
     w.EndObject();
@@ -87,23 +83,21 @@ void print_table(std::FILE* out, const store::Rows& rows, const std::vector<std:
         print_line(line);
 }
 
-std::string rows_json(const store::Rows& rows) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
+void write_rows(json::Writer& w, const store::Rows& rows) {
     w.StartArray();
     for (const auto& row : rows.rows)
         write_row(w, rows, row);
     w.EndArray();
-    return buf.GetString();
+}
+
+std::string rows_json(const store::Rows& rows) {
+    return json::write([&](json::Writer& w) { write_rows(w, rows); });
 }
 
 std::string row_json(const store::Rows& rows) {
     if (rows.rows.empty())
         return "null";
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    write_row(w, rows, rows.rows.front());
-    return buf.GetString();
+    return json::write([&](json::Writer& w) { write_row(w, rows, rows.rows.front()); });
 }
 
 std::string sparkline(const std::vector<std::optional<std::int64_t>>& values) {

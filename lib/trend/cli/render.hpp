@@ -2,6 +2,7 @@
 #pragma once
 
 #include "trend/store/queries.hpp"
+#include "trend/util/json.hpp"
 
 #include <cstdio>
 #include <string>
@@ -16,6 +17,9 @@ namespace trend::cli {
 /** Prints the rows as an aligned table (selected columns, in that order; all when empty). */
 void print_table(std::FILE* out, const store::Rows& rows,
                  const std::vector<std::string>& columns = {});
+
+/** Writes the rows as a JSON array of objects keyed by column name. */
+void write_rows(json::Writer& w, const store::Rows& rows);
 
 /** The rows as a JSON array of objects keyed by column name. */
 [[nodiscard]] std::string rows_json(const store::Rows& rows);

@@ -4,13 +4,13 @@
 #include "trend/cli/render.hpp"
 #include "trend/config/config.hpp"
 #include "trend/control/client.hpp"
-#include "trend/replay/backtest.hpp"
-#include "trend/pipeline/draft_worker.hpp"
 #include "trend/fetch/http_client.hpp"
 #include "trend/log/log.hpp"
+#include "trend/pipeline/pipeline.hpp"
+#include "trend/replay/backtest.hpp"
 #include "trend/store/database.hpp"
 #include "trend/store/queries.hpp"
-#include "trend/store/store.hpp"
+#include "trend/util/fs.hpp"
 #include "trend/util/json.hpp"
 #include "trend/util/text.hpp"
 
@@ -19,10 +19,10 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
-#include <thread>
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -35,12 +35,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/** A command failed for a reason the user can act on; printed as "trendctl: <what>". */
+/** A command failed for a reason the user can act on: printed as "trendctl: <what>" on
+ *  stderr, and under --json also as {"ok":false,"error":kind,"message":what} on stdout. */
 struct CommandError : std::runtime_error {
     int code;
-    CommandError(const std::string& what, int c = k_exit_failed)
-        : std::runtime_error(what), code(c) {}
+    std::string kind; ///< a stable kebab-case code ("" = from the exit code)
+    CommandError(const std::string& what, int c = k_exit_failed, std::string k = {})
+        : std::runtime_error(what), code(c), kind(std::move(k)) {}
 };
+
+/** The error code of a CommandError under --json. */
+std::string error_kind(const CommandError& e) {
+    if (!e.kind.empty())
+        return e.kind;
+    switch (e.code) {
+    case k_exit_usage:
+        return "usage";
+    case k_exit_not_running:
+        return "not-running";
+    default:
+        return "failed";
+    }
+}
 
 struct Globals {
     std::string config_path;
@@ -64,27 +80,25 @@ struct Globals {
         return store::open_database(database(), store::Access::read_only);
     }
 
+    /** The configuration named by --config (which must exist), else the default file, else
+     *  the built-in defaults. A file with errors still tells where the database and the
+     *  daemon are (say, just edited, before `trendctl reload`): its paths are used, with a
+     *  warning. */
     void load() {
-        fs::path path = config_path;
-        if (path.empty()) {
-            path = config::default_path();
-            if (!fs::exists(path)) {
-                config = config::defaults();
-                return;
-            }
-        }
-        config::LoadResult r = config::load(path);
+        config::LoadResult r = config::load_named_or_default(config_path);
         if (r.config) {
             config = std::move(*r.config);
             return;
         }
-        // trendctl only needs to find the database and the daemon: a config with errors (say,
-        // just edited, before `trendctl reload`) still tells where they are.
+        if (!r.best_effort)
+            throw CommandError(r.errors.empty() ? "cannot read the configuration"
+                                                : r.errors.front().str(),
+                               k_exit_usage);
         std::fprintf(stderr,
                      "trendctl: warning: %s has errors (see trendd --check-config); "
                      "using the paths it names\n",
-                     path.c_str());
-        config = r.best_effort ? std::move(*r.best_effort) : config::defaults();
+                     r.errors.empty() ? "the configuration" : r.errors.front().file.c_str());
+        config = std::move(*r.best_effort);
     }
 };
 
@@ -143,6 +157,59 @@ void print_daemon(const rapidjson::Document& d) {
     std::printf("\n");
 }
 
+/** The database's side of `trendctl status`. */
+struct DatabaseView {
+    store::Totals totals;
+    store::Rows feeds;
+    store::Rows newest;
+    std::int64_t bytes = 0;
+    int schema = 0;
+};
+
+void write_totals(json::Writer& w, const store::Totals& t) {
+    w.StartObject();
+    const std::pair<const char*, std::int64_t> counts[] = {
+        {"feeds", t.feeds},
+        {"polls", t.polls},
+        {"observations", t.observations},
+        {"terms", t.terms},
+        {"articles", t.articles},
+        {"spikes", t.spikes},
+        {"open_spikes", t.open_spikes},
+        {"spikes_24h", t.spikes_24h},
+        {"drafts_written", t.drafts_written},
+        {"drafts_pending", t.drafts_pending},
+        {"drafts_failed", t.drafts_failed},
+        {"drafts_failed_24h", t.drafts_failed_24h},
+        {"drafts_retrying", t.drafts_retrying},
+        {"notifications_pending", t.notifications_pending},
+        {"notifications_failed", t.notifications_failed},
+    };
+    for (const auto& [key, n] : counts) {
+        w.Key(key);
+        w.Int64(n);
+    }
+    const auto time = [&](const char* key, const std::optional<Timestamp>& at) {
+        w.Key(key);
+        if (at)
+            json::put(w, format_iso(*at));
+        else
+            w.Null();
+    };
+    time("last_spike_at", t.last_spike_at);
+    w.Key("last_spike_term");
+    if (t.last_spike_term.empty())
+        w.Null();
+    else
+        json::put(w, t.last_spike_term);
+    time("last_observation_at", t.last_observation_at);
+    w.EndObject();
+}
+
+std::string time_text(const std::optional<Timestamp>& t) {
+    return t ? format_iso(*t) : "-";
+}
+
 int cmd_status(Globals& g) {
     const fs::path socket = g.config.daemon.control_socket;
     std::optional<control::Reply> live;
@@ -155,80 +222,102 @@ int cmd_status(Globals& g) {
     rapidjson::Document daemon_status;
     if (live && live->ok)
         daemon_status.Parse(live->data_json.c_str());
-    const bool running = live && live->ok && daemon_status.IsObject();
+    const bool running = live && live->ok && daemon_status.IsObject() &&
+                         daemon_status.HasMember("healthy") && daemon_status["healthy"].IsBool();
     const bool healthy = running && daemon_status["healthy"].GetBool();
-
     const std::string health = !running ? "not_running" : healthy ? "ok" : "degraded";
     const int code = running ? (healthy ? k_exit_ok : k_exit_failed) : k_exit_not_running;
-    std::optional<SQLite::Database> opened;
+
+    std::optional<DatabaseView> view;
+    std::string db_error;
     try {
-        opened.emplace(g.open_ro());
-    } catch (const store::DatabaseError& e) {
+        SQLite::Database db = g.open_ro();
+        view.emplace();
+        view->totals = store::totals(db);
+        view->feeds = store::feed_health(db);
+        view->newest = store::newest_observations(db, 5);
+        view->bytes = util::database_size(g.database());
+        view->schema = db.execAndGet("PRAGMA user_version").getInt();
+    } catch (const std::exception& e) {
         // Still say what the daemon says; the exit code stays the daemon's.
-        if (g.json) {
-            std::printf("{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s,"
-                        "\"status\":%s},\"database\":{\"error\":%s}}\n",
-                        health.c_str(), running ? "true" : "false",
-                        json::quote(socket.string()).c_str(),
-                        running ? live->data_json.c_str() : "null", json::quote(e.what()).c_str());
-        } else {
-            if (running)
-                print_daemon(daemon_status);
-            else
-                std::printf("trendd: not running (%s)\n", unreachable.c_str());
-            std::printf("database: cannot open: %s\n", e.what());
-        }
-        return code;
+        view.reset();
+        db_error = e.what();
     }
-    SQLite::Database& db = *opened;
-    const store::Rows totals = store::totals(db);
-    const store::Rows feeds = store::feed_health(db);
-    const store::Rows newest = store::newest_observations(db, 5);
-    const auto bytes = fs::exists(g.database()) ? fs::file_size(g.database()) : 0;
-    const int schema = db.execAndGet("PRAGMA user_version").getInt();
 
     if (g.json) {
-        std::printf(
-            "{\"health\":\"%s\",\"daemon\":{\"running\":%s,\"socket\":%s,\"status\":%s},"
-            "\"database\":{\"path\":%s,\"bytes\":%ju,\"schema_version\":%d},"
-            "\"totals\":%s,\"feeds\":%s,\"newest_observations\":%s}\n",
-            health.c_str(), running ? "true" : "false", json::quote(socket.string()).c_str(),
-            running ? live->data_json.c_str() : "null", json::quote(g.database().string()).c_str(),
-            static_cast<std::uintmax_t>(bytes), schema, row_json(totals).c_str(),
-            rows_json(feeds).c_str(), rows_json(newest).c_str());
-    } else {
-        if (running)
-            print_daemon(daemon_status);
-        else
-            std::printf("trendd: not running (%s)\n",
-                        unreachable.empty() ? "no status reply" : unreachable.c_str());
-        std::printf("database: %s (%.1f MiB, schema %d)\n", g.database().c_str(),
-                    static_cast<double>(bytes) / (1024.0 * 1024.0), schema);
-        std::printf("observations: %s of %s terms, %s articles; newest %s\n",
-                    as_text(column(totals, 0, "observations")).c_str(),
-                    as_text(column(totals, 0, "terms")).c_str(),
-                    as_text(column(totals, 0, "articles")).c_str(),
-                    as_text(column(totals, 0, "last_observation_at")).c_str());
-        std::printf("spikes: %s (%s open, %s in the last 24h); last: %s at %s\n",
-                    as_text(column(totals, 0, "spikes")).c_str(),
-                    as_text(column(totals, 0, "open_spikes")).c_str(),
-                    as_text(column(totals, 0, "spikes_24h")).c_str(),
-                    as_text(column(totals, 0, "last_spike_term")).c_str(),
-                    as_text(column(totals, 0, "last_spike_at")).c_str());
-        std::printf("drafts: %s written, %s pending, %s failed\n",
-                    as_text(column(totals, 0, "drafts_written")).c_str(),
-                    as_text(column(totals, 0, "drafts_pending")).c_str(),
-                    as_text(column(totals, 0, "drafts_failed")).c_str());
-        std::printf("webhook notifications: %s pending, %s failed\n\n",
-                    as_text(column(totals, 0, "notifications_pending")).c_str(),
-                    as_text(column(totals, 0, "notifications_failed")).c_str());
-        print_table(stdout, feeds,
-                    {"feed", "geo", "last_poll_at", "last_outcome", "last_items", "failures_in_row",
-                     "last_error"});
-        if (!newest.rows.empty()) {
-            std::printf("\nnewest observations:\n");
-            print_table(stdout, newest, {"observed_at", "feed", "term", "traffic_label"});
-        }
+        std::printf("%s\n", json::object([&](json::Writer& w) {
+                                w.Key("health");
+                                json::put(w, health);
+                                w.Key("daemon");
+                                w.StartObject();
+                                w.Key("running");
+                                w.Bool(running);
+                                w.Key("socket");
+                                json::put(w, socket.string());
+                                w.Key("status");
+                                if (running)
+                                    w.RawValue(live->data_json.data(), live->data_json.size(),
+                                               rapidjson::kObjectType);
+                                else
+                                    w.Null();
+                                w.EndObject();
+                                w.Key("database");
+                                w.StartObject();
+                                if (!view) {
+                                    w.Key("error");
+                                    json::put(w, db_error);
+                                    w.EndObject();
+                                    return;
+                                }
+                                w.Key("path");
+                                json::put(w, g.database().string());
+                                w.Key("bytes");
+                                w.Int64(view->bytes);
+                                w.Key("schema_version");
+                                w.Int(view->schema);
+                                w.EndObject();
+                                w.Key("totals");
+                                write_totals(w, view->totals);
+                                w.Key("feeds");
+                                write_rows(w, view->feeds);
+                                w.Key("newest_observations");
+                                write_rows(w, view->newest);
+                            }).c_str());
+        return code;
+    }
+    if (running)
+        print_daemon(daemon_status);
+    else
+        std::printf("trendd: not running (%s)\n",
+                    unreachable.empty() ? "no status reply" : unreachable.c_str());
+    if (!view) {
+        std::printf("database: cannot open: %s\n", db_error.c_str());
+        return code;
+    }
+    const store::Totals& t = view->totals;
+    std::printf("database: %s (%.1f MiB with its write-ahead log, schema %d)\n",
+                g.database().c_str(), static_cast<double>(view->bytes) / (1024.0 * 1024.0),
+                view->schema);
+    std::printf("observations: %lld of %lld terms, %lld articles; newest %s\n",
+                static_cast<long long>(t.observations), static_cast<long long>(t.terms),
+                static_cast<long long>(t.articles), time_text(t.last_observation_at).c_str());
+    std::printf("spikes: %lld (%lld open, %lld in the last 24h); last: %s at %s\n",
+                static_cast<long long>(t.spikes), static_cast<long long>(t.open_spikes),
+                static_cast<long long>(t.spikes_24h),
+                t.last_spike_term.empty() ? "-" : t.last_spike_term.c_str(),
+                time_text(t.last_spike_at).c_str());
+    std::printf("drafts: %lld written, %lld pending, %lld failed\n",
+                static_cast<long long>(t.drafts_written), static_cast<long long>(t.drafts_pending),
+                static_cast<long long>(t.drafts_failed));
+    std::printf("webhook notifications: %lld pending, %lld failed\n\n",
+                static_cast<long long>(t.notifications_pending),
+                static_cast<long long>(t.notifications_failed));
+    print_table(stdout, view->feeds,
+                {"feed", "geo", "last_poll_at", "last_outcome", "last_items", "failures_in_row",
+                 "last_error"});
+    if (!view->newest.rows.empty()) {
+        std::printf("\nnewest observations:\n");
+        print_table(stdout, view->newest, {"observed_at", "feed", "term", "traffic_label"});
     }
     return code;
 }
@@ -241,12 +330,8 @@ int cmd_live(Globals& g, const std::string& cmd, const std::string& feed) {
     } catch (const control::Unreachable& e) {
         throw CommandError(fmt::format("trendd is not running ({})", e.what()), k_exit_not_running);
     }
-    if (!r.ok) {
-        if (g.json)
-            std::printf("{\"ok\":false,\"error\":%s,\"message\":%s}\n",
-                        json::quote(r.error).c_str(), json::quote(r.message).c_str());
-        throw CommandError(fmt::format("{}: {}", r.error, r.message));
-    }
+    if (!r.ok)
+        throw CommandError(fmt::format("{}: {}", r.error, r.message), k_exit_failed, r.error);
     rapidjson::Document d;
     d.Parse(r.data_json.c_str());
     if (g.json && cmd != "metrics") {
@@ -262,7 +347,8 @@ int cmd_live(Globals& g, const std::string& cmd, const std::string& feed) {
     bool all_ok = true;
     for (const auto& m : d["polled"].GetObject()) {
         const std::string outcome = m.value.GetString();
-        all_ok = all_ok && (outcome == "ok" || outcome == "not_modified");
+        const auto o = fetch::outcome_from_string(outcome);
+        all_ok = all_ok && o && fetch::is_success(*o);
         if (!g.json)
             std::printf("%s: %s\n", m.name.GetString(), outcome.c_str());
     }
@@ -318,37 +404,31 @@ int cmd_history(Globals& g, const std::string& term, const std::string& geo) {
     return k_exit_ok;
 }
 
+/** How long `trendctl draft` waits for a retry (an LLM's Retry-After); a later one is left to
+ *  the daemon. */
+constexpr Seconds k_draft_retry_horizon{120};
+
 int cmd_draft(Globals& g, const std::string& term) {
-    store::Store st(g.database());
+    config::Config cfg = g.config;
+    cfg.daemon.database = g.database();
     SystemClock clock;
+    boost::asio::io_context io;
+    // A guest of the daemon's queues: it runs only the job it asks for.
+    pipeline::Pipeline p(io, std::move(cfg), clock, {.owner = false});
     const std::string norm = text::normalize_term(text::repair_utf8(term));
-    const auto id = st.request_draft(norm, clock.now());
+    const auto id = p.store().request_draft(norm, clock.now());
     if (!id)
         throw CommandError(
             fmt::format("no observation of \"{}\" in {}", term, g.database().string()));
-    // The same worker as the daemon's, on a short-lived loop; a retry due within two minutes
-    // is waited for, a later one is left to the daemon.
-    boost::asio::io_context io;
-    fetch::HttpClient http(io);
-    pipeline::DraftWorker worker(st, g.config, clock, &http);
-    const auto deadline = clock.now() + Seconds{120};
-    for (;;) {
-        worker.run_next([](bool) {}, *id);
-        io.restart();
-        io.run();
-        const auto next = st.next_due();
-        const store::Rows state = store::draft_document(st.db(), std::to_string(*id));
-        if (as_text(column(state, 0, "status")) != "queued" || !next || *next > deadline)
-            break;
-        std::this_thread::sleep_for(std::max(Seconds{1}, *next - clock.now()));
-    }
-    const store::Rows rows = store::draft_document(st.db(), std::to_string(*id));
+    p.drain(k_draft_retry_horizon, [&io] { io.stop(); }, *id);
+    io.run();
+    SQLite::Database db = g.open_ro();
+    const store::Rows rows = store::draft_document(db, std::to_string(*id));
     const std::string status = as_text(column(rows, 0, "status"));
     if (g.json)
         std::printf("%s\n", row_json(rows).c_str());
     else
-        std::printf("draft %lld: %s %s\n", static_cast<long long>(*id),
-                    as_text(column(rows, 0, "status")).c_str(),
+        std::printf("draft %lld: %s %s\n", static_cast<long long>(*id), status.c_str(),
                     as_text(column(rows, 0, "path")).c_str());
     return status == "draft" || status == "needs_review" ? k_exit_ok : k_exit_failed;
 }
@@ -394,15 +474,27 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
     for (std::size_t i = 0; i < r.spikes.rows.size(); ++i)
         ++per_rule[as_text(column(r.spikes, i, "rule"))];
     if (g.json) {
-        std::string rules = "{";
-        for (const auto& [rule, n] : per_rule)
-            rules += fmt::format("{}{}:{}", rules.size() > 1 ? "," : "", json::quote(rule), n);
-        rules += "}";
-        std::printf("{\"snapshots\":%d,\"observations\":%lld,\"seconds\":%.3f,"
-                    "\"drafts_written\":%d,\"drafts_failed\":%d,\"spikes_per_rule\":%s,"
-                    "\"spikes\":%s}\n",
-                    r.snapshots, r.observations, r.seconds, r.drafts_written, r.drafts_failed,
-                    rules.c_str(), rows_json(r.spikes).c_str());
+        std::printf("%s\n", json::object([&](json::Writer& w) {
+                                w.Key("snapshots");
+                                w.Int(r.snapshots);
+                                w.Key("observations");
+                                w.Int64(r.observations);
+                                w.Key("seconds");
+                                w.Double(std::round(r.seconds * 1000) / 1000);
+                                w.Key("drafts_written");
+                                w.Int(r.drafts_written);
+                                w.Key("drafts_failed");
+                                w.Int(r.drafts_failed);
+                                w.Key("spikes_per_rule");
+                                w.StartObject();
+                                for (const auto& [rule, n] : per_rule) {
+                                    json::put_key(w, rule);
+                                    w.Int(n);
+                                }
+                                w.EndObject();
+                                w.Key("spikes");
+                                write_rows(w, r.spikes);
+                            }).c_str());
         return k_exit_ok;
     }
     if (!r.spikes.rows.empty())
@@ -530,19 +622,33 @@ void add_history_commands(CLI::App& app, Globals& g, Args& a, Command& run) {
 }
 
 /** Runs the chosen command, turning its errors into a message and an exit code. */
+int fail(const Globals& g, const CommandError& e) {
+    std::fprintf(stderr, "trendctl: %s\n", e.what());
+    if (g.json)
+        std::printf("%s\n", json::object([&](json::Writer& w) {
+                                w.Key("ok");
+                                w.Bool(false);
+                                w.Key("error");
+                                json::put(w, error_kind(e));
+                                w.Key("message");
+                                json::put(w, e.what());
+                            }).c_str());
+    return e.code;
+}
+
 int run_command(Globals& g, const Command& run) {
     try {
         g.load();
         return run();
     } catch (const CommandError& e) {
-        std::fprintf(stderr, "trendctl: %s\n", e.what());
-        return e.code;
+        return fail(g, e);
     } catch (const replay::BacktestError& e) {
-        std::fprintf(stderr, "trendctl: backtest: %s\n", e.what());
-        return k_exit_failed;
-    } catch (const std::exception& e) { // DatabaseError and the rest: say what, exit 1
-        std::fprintf(stderr, "trendctl: %s\n", e.what());
-        return k_exit_failed;
+        return fail(g, CommandError(fmt::format("backtest: {}", e.what()), k_exit_failed,
+                                    "bad-input"));
+    } catch (const store::DatabaseError& e) {
+        return fail(g, CommandError(e.what(), k_exit_failed, "database"));
+    } catch (const std::exception& e) { // the rest: say what, exit 1
+        return fail(g, CommandError(e.what()));
     }
 }
 

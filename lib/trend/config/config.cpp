@@ -370,11 +370,14 @@ public:
 
     void drafter(const toml::table& t, DrafterConfig& d) {
         check_keys(t, "[drafter]", {"kind", "openai"});
-        read_string(t, "kind", d.kind);
-        if (d.kind != "builtin" && d.kind != "openai")
+        std::string kind = to_string(d.kind);
+        read_string(t, "kind", kind);
+        if (kind == "builtin" || kind == "openai")
+            d.kind = kind == "openai" ? DrafterKind::openai : DrafterKind::builtin;
+        else
             error(t.get("kind"), fmt::format("[drafter] kind must be \"builtin\" or \"openai\", "
                                              "not \"{}\"",
-                                             d.kind));
+                                             kind));
         const toml::node* on = t.get("openai");
         if (on != nullptr && !on->is_table()) {
             error(on, "[drafter.openai] must be a table");
@@ -382,7 +385,7 @@ public:
         }
         if (on != nullptr)
             openai(*on->as_table(), d.openai);
-        if (d.kind == "openai" && (d.openai.base_url.empty() || d.openai.model.empty()))
+        if (d.kind == DrafterKind::openai && (d.openai.base_url.empty() || d.openai.model.empty()))
             error(t.get("kind"), "[drafter] kind = \"openai\" needs [drafter.openai] base_url and "
                                  "model");
     }
@@ -560,6 +563,19 @@ LoadResult parse(std::string_view toml_text, const fs::path& file) {
     else
         out.best_effort = std::move(c);
     return out;
+}
+
+LoadResult load_named_or_default(const fs::path& named, bool require_file) {
+    if (!named.empty())
+        return load(named);
+    const fs::path path = default_path();
+    std::error_code ec;
+    if (!require_file && !fs::exists(path, ec)) {
+        LoadResult r;
+        r.config = defaults();
+        return r;
+    }
+    return load(path);
 }
 
 LoadResult load(const fs::path& file) {

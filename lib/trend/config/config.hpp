@@ -68,8 +68,16 @@ struct OpenAIConfig {
     int max_attempts = 5;
 };
 
+/** Who writes the explainers: trendd itself, offline, or an OpenAI-compatible API. */
+enum class DrafterKind { builtin, openai };
+
+/** "builtin" | "openai", as the configuration and the drafts table spell them. */
+[[nodiscard]] constexpr const char* to_string(DrafterKind k) noexcept {
+    return k == DrafterKind::openai ? "openai" : "builtin";
+}
+
 struct DrafterConfig {
-    std::string kind = "builtin"; ///< "builtin" | "openai"
+    DrafterKind kind = DrafterKind::builtin;
     OpenAIConfig openai;
 };
 
@@ -110,6 +118,13 @@ struct LoadResult {
 
 /** Validates TOML text; `file` names it in diagnostics and anchors relative paths. */
 [[nodiscard]] LoadResult parse(std::string_view toml_text, const std::filesystem::path& file);
+
+/** The configuration a program runs on: the file named on its command line (`named`, which
+ *  must exist), else the default file (default_path()) when it exists, else the built-in
+ *  defaults (no errors, `config->source` empty). With `require_file`, a missing default file
+ *  is an error too (trendd --check-config). */
+[[nodiscard]] LoadResult load_named_or_default(const std::filesystem::path& named,
+                                               bool require_file = false);
 
 /** The configuration used when none is given: default paths, no feeds, no rules. */
 [[nodiscard]] Config defaults();

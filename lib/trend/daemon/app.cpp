@@ -3,15 +3,10 @@
 
 #include "trend/config/config.hpp"
 #include "trend/control/client.hpp"
-#include "trend/pipeline/backlog.hpp"
-#include "trend/pipeline/draft_worker.hpp"
-#include "trend/pipeline/ingest.hpp"
-#include "trend/pipeline/poller.hpp"
 #include "trend/daemon/service.hpp"
-#include "trend/detect/rule.hpp"
 #include "trend/fetch/http_client.hpp"
 #include "trend/log/log.hpp"
-#include "trend/store/store.hpp"
+#include "trend/pipeline/pipeline.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
@@ -31,17 +26,12 @@ struct Options {
 };
 
 /** Loads the config named on the command line, or the default file, or (when there is no
- *  default file and none was named) the built-in defaults. Prints every error. */
+ *  default file and none was named) the built-in defaults. Prints every problem. */
 std::optional<config::Config> load_config(const Options& opt) {
-    std::filesystem::path path = opt.config_path;
-    if (path.empty()) {
-        path = config::default_path();
-        if (!std::filesystem::exists(path) && !opt.check_config) {
-            log::notice("config", "no {} found: running on built-in defaults", path.string());
-            return config::defaults();
-        }
-    }
-    config::LoadResult r = config::load(path);
+    config::LoadResult r = config::load_named_or_default(opt.config_path, opt.check_config);
+    if (r.config && r.config->source.empty())
+        log::notice("config", "no {} found: running on built-in defaults",
+                    config::default_path().string());
     // --check-config prints the bare "FILE:LINE: what" lines; a starting daemon logs them
     // with their priority, so `journalctl -p err` shows why a start failed.
     for (const auto& w : r.warnings) {
@@ -69,37 +59,30 @@ int run_once(const config::Config& cfg) {
         throw std::runtime_error(fmt::format("trendd is running (it answers on {}): use "
                                              "`trendctl poll` instead of --once",
                                              cfg.daemon.control_socket.string()));
-    store::Store store(cfg.daemon.database);
-    store.requeue_interrupted_drafts();
     SystemClock clock;
-    pipeline::Ingestor ingestor(store, detect::compile_rules(cfg.rules));
     boost::asio::io_context io;
-    fetch::HttpClient http(io);
-    pipeline::Poller poller(http, store, ingestor, clock);
-    poller.sync_feeds(cfg);
+    pipeline::Pipeline pipeline(io, cfg, clock);
+    int polled = 0;
     int failed = 0;
     for (const config::FeedConfig& feed : cfg.feeds) {
         if (!feed.enabled)
             continue;
-        poller.poll(feed, cfg.daemon, [&failed](const pipeline::PollSummary& s) {
-            if (s.outcome != "ok" && s.outcome != "not_modified")
+        ++polled;
+        pipeline.poll(feed, [&failed](const pipeline::PollSummary& s) {
+            if (!s.succeeded())
                 ++failed;
         });
     }
     io.run();
     // Then every draft and webhook that is due, waiting for retries due within two minutes.
-    pipeline::DraftWorker worker(store, cfg, clock, &http);
-    worker.sweep_temp_files();
-    notify::Notifier notifier(store, cfg.notify, clock, http);
-    pipeline::Backlog backlog(io, store, worker, &notifier, clock);
-    backlog.drain(k_once_retry_horizon, [&io] { io.stop(); });
+    pipeline.drain(k_once_retry_horizon, [&io] { io.stop(); });
     io.restart();
     io.run();
-    const pipeline::DraftRun drafted = worker.totals();
+    const pipeline::DraftRun drafted = pipeline.drafts().totals();
     log::info("trendd",
-              "once: {} feeds polled ({} failed), {} drafts written ({} failed), "
-              "{} pending",
-              cfg.feeds.size(), failed, drafted.written, drafted.failed, store.pending_drafts());
+              "once: {} feeds polled ({} failed), {} drafts written ({} failed), {} pending",
+              polled, failed, drafted.written, drafted.failed,
+              pipeline.store().pending_drafts());
     return k_exit_ok;
 }
 
@@ -130,7 +113,7 @@ int trendd_main(int argc, char** argv) {
         return k_exit_config;
     if (opt.check_config) {
         std::printf("%s: ok (%zu feeds, %zu rules, drafter %s)\n", cfg->source.c_str(),
-                    cfg->feeds.size(), cfg->rules.size(), cfg->drafter.kind.c_str());
+                    cfg->feeds.size(), cfg->rules.size(), config::to_string(cfg->drafter.kind));
         return k_exit_ok;
     }
     log::set_level(cfg->daemon.log_level);

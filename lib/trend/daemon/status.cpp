@@ -21,24 +21,85 @@ void put_time(Writer& w, const std::optional<Timestamp>& t) {
         w.Null();
 }
 
-std::int64_t total(const DaemonStatus& s, std::string_view column) {
-    for (std::size_t c = 0; c < s.totals.columns.size(); ++c)
-        if (s.totals.columns[c] == column && !s.totals.rows.empty())
-            if (const auto* v = std::get_if<std::int64_t>(&s.totals.rows[0][c]))
-                return *v;
-    return 0;
+void put_text_or_null(Writer& w, const std::string& s) {
+    if (s.empty())
+        w.Null();
+    else
+        put(w, s);
+}
+
+std::string_view state_name(FeedSchedule::State s) {
+    switch (s) {
+    case FeedSchedule::State::polling:
+        return "polling";
+    case FeedSchedule::State::waiting:
+        return "waiting";
+    case FeedSchedule::State::scheduled:
+        break;
+    }
+    return "scheduled";
+}
+
+/** Label values may hold any feed name: escape as the exposition format requires. */
+std::string label(std::string_view v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == '"')
+            out += '\\';
+        if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    return out;
+}
+
+void write_totals(Writer& w, const store::Totals& t) {
+    w.StartObject();
+    const std::pair<const char*, std::int64_t> counts[] = {
+        {"feeds", t.feeds},
+        {"polls", t.polls},
+        {"observations", t.observations},
+        {"terms", t.terms},
+        {"articles", t.articles},
+        {"spikes", t.spikes},
+        {"open_spikes", t.open_spikes},
+        {"spikes_24h", t.spikes_24h},
+        {"drafts_written", t.drafts_written},
+        {"drafts_pending", t.drafts_pending},
+        {"drafts_failed", t.drafts_failed},
+        {"drafts_failed_24h", t.drafts_failed_24h},
+        {"drafts_retrying", t.drafts_retrying},
+        {"notifications_pending", t.notifications_pending},
+        {"notifications_failed", t.notifications_failed},
+    };
+    for (const auto& [key, n] : counts) {
+        w.Key(key);
+        w.Int64(n);
+    }
+    w.Key("last_spike_at");
+    put_time(w, t.last_spike_at);
+    w.Key("last_spike_term");
+    put_text_or_null(w, t.last_spike_term);
+    w.Key("last_observation_at");
+    put_time(w, t.last_observation_at);
+    w.EndObject();
 }
 
 } // namespace
 
 std::vector<std::string> degraded_reasons(const DaemonStatus& s) {
     std::vector<std::string> out;
-    for (const FeedStatus& f : s.feeds)
+    for (const FeedSchedule& f : s.feeds)
         if (f.failures_in_row > 0)
-            out.push_back(fmt::format("feed {} failing ({} in a row: {})", f.name,
+            out.push_back(fmt::format("feed {} failing ({} in a row: {})", f.feed.name,
                                       f.failures_in_row, f.last_outcome));
-    if (const auto failed = total(s, "drafts_failed_24h"); failed > 0)
-        out.push_back(fmt::format("{} draft(s) failed in the last 24h", failed));
+    if (s.totals.drafts_failed_24h > 0)
+        out.push_back(fmt::format("{} draft(s) failed in the last 24h", s.totals.drafts_failed_24h));
+    if (s.totals.drafts_retrying > 0)
+        out.push_back(fmt::format("{} draft(s) failing and queued for a retry",
+                                  s.totals.drafts_retrying));
+    out.insert(out.end(), s.problems.begin(), s.problems.end());
     return out;
 }
 
@@ -76,30 +137,26 @@ std::string status_json(const DaemonStatus& s) {
     w.Uint64(s.fetches_waiting);
     w.Key("feeds");
     w.StartArray();
-    for (const FeedStatus& f : s.feeds) {
+    for (const FeedSchedule& f : s.feeds) {
         w.StartObject();
         w.Key("name");
-        put(w, f.name);
+        put(w, f.feed.name);
         w.Key("url");
-        put(w, f.url);
+        put(w, f.feed.url);
         w.Key("geo");
-        put(w, f.geo);
+        put(w, f.feed.geo);
         w.Key("interval_s");
-        w.Int64(f.interval.count());
+        w.Int64(f.feed.interval.count());
         w.Key("state");
-        put(w, f.in_flight ? "polling" : f.waiting ? "waiting" : "scheduled");
+        put(w, state_name(f.state));
         w.Key("last_poll_at");
         put_time(w, f.last_poll_at);
+        w.Key("last_success_at");
+        put_time(w, f.last_success_at);
         w.Key("last_outcome");
-        if (f.last_outcome.empty())
-            w.Null();
-        else
-            put(w, f.last_outcome);
+        put_text_or_null(w, f.last_outcome);
         w.Key("last_error");
-        if (f.last_error.empty())
-            w.Null();
-        else
-            put(w, f.last_error);
+        put_text_or_null(w, f.last_error);
         w.Key("last_items");
         w.Int(f.last_items);
         w.Key("failures_in_row");
@@ -107,17 +164,14 @@ std::string status_json(const DaemonStatus& s) {
         w.Key("backoff_s");
         w.Int64(f.backoff.count());
         w.Key("next_poll_at");
-        put_time(w, f.next_poll_at);
+        put_time(w, f.state == FeedSchedule::State::scheduled
+                        ? std::optional(std::chrono::ceil<Seconds>(f.due))
+                        : std::nullopt);
         w.EndObject();
     }
     w.EndArray();
     w.Key("totals");
-    w.StartObject();
-    for (std::size_t c = 0; c < s.totals.columns.size() && !s.totals.rows.empty(); ++c) {
-        w.Key(s.totals.columns[c].c_str());
-        store::write_json(w, s.totals.rows[0][c]);
-    }
-    w.EndObject();
+    write_totals(w, s.totals);
     w.EndObject();
     return buf.GetString();
 }
@@ -131,25 +185,37 @@ std::string metrics_text(const DaemonStatus& s) {
     out += "trendd_up 1\n";
     family("trendd_start_time_seconds", "gauge", "Start time, UNIX seconds.");
     out += fmt::format("trendd_start_time_seconds {}\n", s.started_at.time_since_epoch().count());
+
     family("trendd_polls_total", "counter", "Polls since start, by feed and outcome.");
-    for (const FeedStatus& f : s.feeds)
-        for (const auto& [outcome, n] : f.polls_by_outcome)
-            out += fmt::format("trendd_polls_total{{feed=\"{}\",outcome=\"{}\"}} {}\n", f.name,
-                               outcome, n);
+    for (const FeedSchedule& f : s.feeds) {
+        auto count = [&](std::string_view outcome) {
+            const auto it = f.polls_by_outcome.find(std::string(outcome));
+            out += fmt::format("trendd_polls_total{{feed=\"{}\",outcome=\"{}\"}} {}\n",
+                               label(f.feed.name), outcome,
+                               it == f.polls_by_outcome.end() ? 0 : it->second);
+        };
+        for (const fetch::Outcome o : fetch::k_outcomes)
+            count(fetch::to_string(o));
+        count("store_error");
+    }
     family("trendd_feed_failures_in_row", "gauge", "Consecutive failed polls, by feed.");
-    for (const FeedStatus& f : s.feeds)
-        out += fmt::format("trendd_feed_failures_in_row{{feed=\"{}\"}} {}\n", f.name,
+    for (const FeedSchedule& f : s.feeds)
+        out += fmt::format("trendd_feed_failures_in_row{{feed=\"{}\"}} {}\n", label(f.feed.name),
                            f.failures_in_row);
-    family("trendd_observations_total", "counter", "Observations in the database.");
-    out += fmt::format("trendd_observations_total {}\n", total(s, "observations"));
-    family("trendd_spikes_total", "counter", "Spikes in the database.");
-    out += fmt::format("trendd_spikes_total {}\n", total(s, "spikes"));
+    family("trendd_feed_last_success_timestamp_seconds", "gauge",
+           "When the feed last answered as it should (ok or not_modified), UNIX seconds; 0 "
+           "when never.");
+    for (const FeedSchedule& f : s.feeds)
+        out += fmt::format("trendd_feed_last_success_timestamp_seconds{{feed=\"{}\"}} {}\n",
+                           label(f.feed.name),
+                           f.last_success_at ? f.last_success_at->time_since_epoch().count() : 0);
+    family("trendd_observations", "gauge", "Observations in the database.");
+    out += fmt::format("trendd_observations {}\n", s.totals.observations);
+    family("trendd_spikes", "gauge", "Spikes in the database.");
+    out += fmt::format("trendd_spikes {}\n", s.totals.spikes);
     family("trendd_drafts", "gauge", "Drafts in the database, by status.");
-    for (const auto& row : s.drafts_by_status.rows)
-        if (row.size() == 2 && std::holds_alternative<std::string>(row[0]) &&
-            std::holds_alternative<std::int64_t>(row[1]))
-            out += fmt::format("trendd_drafts{{status=\"{}\"}} {}\n", std::get<std::string>(row[0]),
-                               std::get<std::int64_t>(row[1]));
+    for (const auto& [status, n] : s.drafts_by_status)
+        out += fmt::format("trendd_drafts{{status=\"{}\"}} {}\n", label(status), n);
     family("trendd_fetches_active", "gauge", "Transfers in flight.");
     out += fmt::format("trendd_fetches_active {}\n", s.fetches_active);
     family("trendd_fetches_waiting", "gauge", "Polls waiting for the concurrency limits.");
@@ -158,8 +224,11 @@ std::string metrics_text(const DaemonStatus& s) {
     out += fmt::format("trendd_loop_lag_seconds {:.6f}\n", s.loop_lag_seconds);
     family("trendd_loop_lag_max_seconds", "gauge", "The largest loop lag since start.");
     out += fmt::format("trendd_loop_lag_max_seconds {:.6f}\n", s.loop_lag_max_seconds);
-    family("trendd_database_bytes", "gauge", "Size of the database file.");
+    family("trendd_database_bytes", "gauge",
+           "Size of the database: the file, its write-ahead log and its index.");
     out += fmt::format("trendd_database_bytes {}\n", s.database_bytes);
+    family("trendd_healthy", "gauge", "1 when trendctl status would say healthy, else 0.");
+    out += fmt::format("trendd_healthy {}\n", degraded_reasons(s).empty() ? 1 : 0);
     return out;
 }
 

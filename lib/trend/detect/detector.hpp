@@ -16,7 +16,7 @@
  * observation and the time. No I/O, no clock of its own: the caller (live ingest or backtest)
  * passes everything in, so every semantic is testable with a hand-set time.
  *
- * Semantics (design.md section 4):
+ * Semantics (docs/configuration.md, "How a rule fires"):
  *  - A rule's condition on a traffic value t: t >= min_traffic, and, when the rule has
  *    `growth`, t >= growth x baseline, the baseline being the median of the term's own traffic
  *    in the feed over `window` (a term with no history in the window meets it: it rose from

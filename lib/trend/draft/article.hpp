@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-/** The draft document: front matter (design.md section 5) + Markdown body. */
+/** The draft document: front matter + Markdown body (docs/drafting.md). */
 namespace trend::draft {
 
 struct Source {
@@ -59,7 +59,7 @@ struct FrontMatter {
     std::vector<std::string> unverified;
 };
 
-/** "---\n<yaml>---\n": every key of design.md section 5 in that order; strings quoted with
+/** "---\n<yaml>---\n": every key of FrontMatter in declaration order; strings quoted with
  *  yaml::quote; `reading_time: N min read`. Pure. */
 [[nodiscard]] std::string render_front_matter(const FrontMatter& fm);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "trend/util/text.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <string_view>
@@ -8,42 +10,8 @@
 /** Scanning helpers shared by the draft modules (slugs, YAML, word counts, grounding). Internal. */
 namespace trend::draft {
 
-struct CodePoint {
-    char32_t value;
-    std::size_t size; ///< bytes it occupies, at least 1
-};
-
-/** The code point starting at s[i] (i < s.size()). Anything that is not a well-formed,
- *  shortest-form UTF-8 scalar value reads as U+FFFD of size 1, so callers always progress. */
-[[nodiscard]] inline CodePoint decode_utf8(std::string_view s, std::size_t i) noexcept {
-    constexpr CodePoint k_invalid{0xFFFD, 1};
-    const auto lead = static_cast<unsigned char>(s[i]);
-    if (lead < 0x80)
-        return {lead, 1};
-    std::size_t size = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if ((lead & 0xE0) == 0xC0) {
-        size = 2, cp = lead & 0x1F, min = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-        size = 3, cp = lead & 0x0F, min = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-        size = 4, cp = lead & 0x07, min = 0x10000;
-    } else {
-        return k_invalid;
-    }
-    if (s.size() - i < size)
-        return k_invalid;
-    for (std::size_t k = 1; k < size; ++k) {
-        const auto c = static_cast<unsigned char>(s[i + k]);
-        if ((c & 0xC0) != 0x80)
-            return k_invalid;
-        cp = (cp << 6) | (c & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return k_invalid;
-    return {cp, size};
-}
+using text::CodePoint;
+using text::decode_utf8;
 
 /** True for the bytes that can sit inside an ASCII word. */
 [[nodiscard]] constexpr bool is_ascii_alnum(char c) noexcept {

@@ -16,9 +16,13 @@ void Backlog::kick() {
     pump_notifications();
 }
 
-void Backlog::drain(Seconds horizon, std::function<void()> on_settled) {
+void Backlog::drain(Seconds horizon, std::function<void()> on_settled,
+                    std::optional<store::Id> only) {
     m_horizon = horizon;
     m_on_settled = std::move(on_settled);
+    m_only = only;
+    if (only)
+        m_notifier = nullptr;
     kick();
 }
 
@@ -30,14 +34,16 @@ void Backlog::stop() {
 void Backlog::pump_drafts() {
     if (m_stopped || m_drafts.busy())
         return;
-    m_drafts.run_next([this](bool handled) {
-        if (m_on_progress)
-            m_on_progress();
-        if (handled)
-            asio::post(m_io, [this] { pump_drafts(); });
-        else
-            arm();
-    });
+    m_drafts.run_next(
+        [this](bool handled) {
+            if (m_on_progress)
+                m_on_progress();
+            if (handled)
+                asio::post(m_io, [this] { pump_drafts(); });
+            else
+                arm();
+        },
+        m_only);
 }
 
 void Backlog::pump_notifications() {
@@ -60,7 +66,7 @@ void Backlog::arm() {
         return;
     std::optional<Timestamp> next;
     try {
-        next = m_store.next_due(m_notifier != nullptr && m_notifier->enabled());
+        next = m_store.next_due(m_notifier != nullptr && m_notifier->enabled(), m_only);
     } catch (const std::exception& e) {
         log::error("draft", "cannot read the queues: {}", e.what());
     }

@@ -12,14 +12,10 @@
 
 #include <cassert>
 #include <filesystem>
-#include <random>
 
 namespace trend::pipeline {
 
 namespace {
-
-/** Attempts of a built-in job (a failure there is a bug or a full disk, not a flaky server). */
-constexpr int k_builtin_attempts = 3;
 
 std::string json_array(const std::vector<std::string>& items) {
     rapidjson::StringBuffer buf;
@@ -29,17 +25,6 @@ std::string json_array(const std::vector<std::string>& items) {
         json::put(w, s);
     w.EndArray();
     return buf.GetString();
-}
-
-/** 2 s, 4 s, 8 s ... at most 10 min, +-20%, and never sooner than Retry-After (itself capped
- *  at an hour: one odd header must not park a job for years). */
-Seconds llm_retry_delay(int attempts, std::optional<Seconds> retry_after) {
-    static thread_local std::mt19937 rng{std::random_device{}()};
-    const double base =
-        std::min(600.0, 2.0 * static_cast<double>(1LL << std::min(attempts - 1, 20)));
-    const double jittered = base * std::uniform_real_distribution<double>(0.8, 1.2)(rng);
-    const auto d = Seconds{static_cast<long long>(std::ceil(jittered))};
-    return std::max(d, std::min(retry_after.value_or(Seconds{0}), Seconds{3600}));
 }
 
 } // namespace
@@ -95,7 +80,7 @@ void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::
     util::crash_point("draft-after-claim");
     std::shared_ptr<LlmCall> call;
     try {
-        draft::Story story = store::load_story(m_store.db(), job->spike_id);
+        draft::Story story = m_store.load_story(job->spike_id);
         store::DraftJob j = *job;
         if (j.slug.empty()) {
             j.slug = draft::slugify(story.term);
@@ -106,7 +91,7 @@ void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::
             }
             m_store.set_draft_slug(j.id, j.slug);
         }
-        if (m_http != nullptr && m_config.drafter.kind == "openai") {
+        if (m_http != nullptr && m_config.drafter.kind == config::DrafterKind::openai) {
             call = std::make_shared<LlmCall>();
             call->job = std::move(j);
             call->story = std::move(story);
@@ -116,8 +101,8 @@ void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::
     } catch (const std::exception& e) {
         const Timestamp now = m_clock.now();
         std::optional<Timestamp> retry;
-        if (job->attempts < k_builtin_attempts)
-            retry = now + Seconds{60} * (1 << job->attempts);
+        if (k_local_draft_retry.allows_another(job->attempts))
+            retry = now + k_local_draft_retry.delay(job->attempts, std::nullopt, random_unit());
         fail(*job, e.what(), retry);
         call.reset();
     }
@@ -270,7 +255,7 @@ void DraftWorker::process_reply(std::shared_ptr<LlmCall> call, const std::string
         d.cover = base.cover;
         d.facts = call->facts;
         const auto citations = draft::grounding::citation_problems(md->body, call->sources.size());
-        finish(call->job, call->story, d, "openai",
+        finish(call->job, call->story, d, config::DrafterKind::openai,
                model.empty() ? m_config.drafter.openai.model : model, citations, "");
     } catch (const std::exception& e) {
         // The reply is paid for and stored: retry writing it, never call again.
@@ -284,8 +269,9 @@ void DraftWorker::llm_failed(std::shared_ptr<LlmCall> call, const std::string& r
     const config::OpenAIConfig& cfg = m_config.drafter.openai;
     const store::DraftJob& job = call->job;
     try {
-        if (retryable && job.attempts < cfg.max_attempts) {
-            const Seconds delay = llm_retry_delay(job.attempts, retry_after);
+        const RetryPolicy policy = llm_retry_policy(cfg);
+        if (retryable && policy.allows_another(job.attempts)) {
+            const Seconds delay = policy.delay(job.attempts, retry_after, random_unit());
             log::warning("draft", "draft {}: attempt {} of {} failed: {}; retry in {}", job.id,
                          job.attempts, cfg.max_attempts, reason, format_duration(delay));
             m_store.fail_draft(job.id, reason, m_clock.now() + delay, m_clock.now());
@@ -304,11 +290,12 @@ void DraftWorker::llm_failed(std::shared_ptr<LlmCall> call, const std::string& r
 
 void DraftWorker::finish_builtin(const store::DraftJob& job, const draft::Story& story,
                                  const std::string& fallback_reason) {
-    finish(job, story, draft::draft_builtin(story), "builtin", "", {}, fallback_reason);
+    finish(job, story, draft::draft_builtin(story), config::DrafterKind::builtin, "", {},
+           fallback_reason);
 }
 
 void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
-                         const draft::Draft& d, const std::string& drafter,
+                         const draft::Draft& d, config::DrafterKind drafter,
                          const std::string& model, const std::vector<std::string>& extra_problems,
                          const std::string& note) {
     const auto evidence = draft::evidence_of(story, d);
@@ -334,9 +321,10 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     fm.sources = d.sources;
     fm.word_count = draft::count_words(d.body);
     fm.reading_time_minutes = draft::reading_time_minutes(fm.word_count);
-    fm.drafter = drafter;
+    fm.drafter = config::to_string(drafter);
     fm.unverified = unverified;
-    if (drafter == "openai") {
+    const bool llm = drafter == config::DrafterKind::openai;
+    if (llm) {
         fm.model = model;
         const store::DraftRecord usage = m_store.draft_usage(job.id);
         fm.generation_costs = draft::GenerationCosts{
@@ -353,8 +341,8 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
 
     store::DraftRecord r;
     r.status = fm.status;
-    r.drafter = drafter;
-    r.model = drafter == "openai" ? model : "";
+    r.drafter = config::to_string(drafter);
+    r.model = llm ? model : "";
     r.slug = job.slug;
     r.path = path.string();
     r.title = fm.title;
@@ -371,7 +359,7 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     tx.commit();
     ++m_totals.written;
     log::notice("draft", "draft {} written: {} ({}, {}, {} words{})", job.id, path.string(),
-                drafter, fm.status, fm.word_count,
+                fm.drafter, fm.status, fm.word_count,
                 unverified.empty() ? "" : fmt::format(", {} unverified", unverified.size()));
 }
 

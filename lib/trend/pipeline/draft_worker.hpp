@@ -5,12 +5,28 @@
 #include "trend/draft/builtin_drafter.hpp"
 #include "trend/draft/openai.hpp"
 #include "trend/fetch/http_client.hpp"
+#include "trend/pipeline/retry.hpp"
 #include "trend/store/store.hpp"
 
 #include <functional>
 #include <optional>
 
 namespace trend::pipeline {
+
+/** A job that failed without an LLM call (a database or disk error: a bug or a full disk, not
+ *  a flaky server): 2 min, then 4 min, then given up after 3 attempts. */
+inline constexpr RetryPolicy k_local_draft_retry{
+    .first = Seconds{120}, .max = Seconds{3600}, .max_attempts = 3};
+
+/** LLM calls that failed for a reason worth retrying (429, 5xx, timeouts): 2 s, 4 s, 8 s ...
+ *  at most 10 min, +-20%, Retry-After honoured up to an hour, `max_attempts` in all. */
+[[nodiscard]] constexpr RetryPolicy llm_retry_policy(const config::OpenAIConfig& cfg) noexcept {
+    return {.first = Seconds{2},
+            .max = Seconds{600},
+            .retry_after_max = Seconds{3600},
+            .jitter = 0.2,
+            .max_attempts = cfg.max_attempts};
+}
 
 struct DraftRun {
     int written = 0;
@@ -28,8 +44,7 @@ struct DraftRun {
  * overwrites the same file and a spike never gets two drafts. An LLM reply is stored the
  * moment it arrives, so a redo processes it instead of paying for a second call.
  *
- * LLM failures: 429/5xx/timeouts are retried with exponential backoff (at least Retry-After)
- * up to max_attempts; other errors and exhausted retries take the configured fallback (the
+ * LLM failures: 429/5xx/timeouts are retried under llm_retry_policy; other errors and exhausted retries take the configured fallback (the
  * built-in drafter, or 'failed'); so does a call the daily spending cap would not cover.
  *
  * Lives on the io_context thread; one job at a time.
@@ -81,7 +96,7 @@ private:
     void finish_builtin(const store::DraftJob& job, const draft::Story& story,
                         const std::string& fallback_reason);
     void finish(const store::DraftJob& job, const draft::Story& story, const draft::Draft& d,
-                const std::string& drafter, const std::string& model,
+                config::DrafterKind drafter, const std::string& model,
                 const std::vector<std::string>& extra_problems, const std::string& note);
     void fail(const store::DraftJob& job, const std::string& reason,
               std::optional<Timestamp> retry);

@@ -50,7 +50,7 @@ PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonC
     summary.feed = feed.name;
     summary.retry_after = response.retry_after;
     if (response.transport == fetch::Transport::cancelled) {
-        summary.outcome = "cancelled"; // shutdown or reload: not the feed's fault, not recorded
+        summary.end = PollEnd::cancelled;
         return summary;
     }
 
@@ -60,6 +60,7 @@ PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonC
     if (response.http_status != 0)
         poll.http_status = response.http_status;
     poll.bytes = response.bytes;
+    poll.retry_after = response.retry_after;
 
     std::optional<feed::Snapshot> snapshot;
     std::optional<store::Validators> validators;
@@ -73,11 +74,11 @@ PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonC
         ctx.max_bytes = static_cast<std::size_t>(daemon.max_feed_bytes);
         feed::ParseResult parsed = feed::parser_for(feed.type)(response.body, ctx);
         if (auto* err = std::get_if<feed::ParseError>(&parsed)) {
-            poll.outcome = "parse_error";
+            poll.outcome = fetch::Outcome::parse_error;
             poll.error = err->message;
         } else {
             snapshot = std::move(std::get<feed::Snapshot>(parsed));
-            poll.outcome = "ok";
+            poll.outcome = fetch::Outcome::ok;
             poll.items = static_cast<int>(snapshot->items.size());
             summary.items = *poll.items;
             for (const std::string& w : snapshot->warnings)
@@ -97,16 +98,16 @@ PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonC
         summary.stats = m_ingestor.record(it->second, poll, snapshot ? &*snapshot : nullptr,
                                           validators ? &*validators : nullptr, m_clock.now());
     } catch (const std::exception& e) {
-        summary.outcome = "store_error";
+        summary.end = PollEnd::not_stored;
         summary.error = e.what();
         log::error("store", "{}: poll could not be stored: {}", feed.name, e.what());
         return summary;
     }
-    if (poll.outcome == "ok" || poll.outcome == "not_modified")
-        log::info("poll", "{}: {} ({} items, {} ms)", feed.name, poll.outcome, summary.items,
-                  poll.duration_ms);
+    if (fetch::is_success(poll.outcome))
+        log::info("poll", "{}: {} ({} items, {} ms)", feed.name, fetch::to_string(poll.outcome),
+                  summary.items, poll.duration_ms);
     else
-        log::error("poll", "{}: {}: {}", feed.name, poll.outcome, poll.error);
+        log::error("poll", "{}: {}: {}", feed.name, fetch::to_string(poll.outcome), poll.error);
     return summary;
 }
 

@@ -4,6 +4,7 @@
 #include "trend/config/config.hpp"
 #include "trend/pipeline/ingest.hpp"
 #include "trend/fetch/http_client.hpp"
+#include "trend/fetch/outcome.hpp"
 
 #include <functional>
 #include <map>
@@ -12,16 +13,34 @@
 
 namespace trend::pipeline {
 
+/** Whether a poll reached the database. */
+enum class PollEnd {
+    recorded,   ///< its polls row (and everything it caused) is committed
+    not_stored, ///< the database refused it (the error says why)
+    cancelled,  ///< shutdown or a reload stopped the transfer: nobody's fault, not recorded
+};
+
 /** What one poll of one feed came to. */
 struct PollSummary {
     std::string feed;
-    /** As stored in polls.outcome, or two that are not stored: "store_error" (the database
-     *  refused it) and "cancelled" (shutdown or reload stopped the transfer). */
-    std::string outcome;
+    PollEnd end = PollEnd::recorded;
+    fetch::Outcome outcome = fetch::Outcome::ok; ///< how the fetch and parse went
     std::string error;
     int items = 0;
     std::optional<Seconds> retry_after;
     IngestStats stats;
+
+    /** The feed answered as it should and the answer is stored. */
+    [[nodiscard]] bool succeeded() const noexcept {
+        return end == PollEnd::recorded && fetch::is_success(outcome);
+    }
+    /** The outcome as metrics and `trendctl poll` spell it: polls.outcome, or "store_error",
+     *  or "cancelled". */
+    [[nodiscard]] std::string_view outcome_name() const noexcept {
+        return end == PollEnd::cancelled    ? "cancelled"
+               : end == PollEnd::not_stored ? "store_error"
+                                            : fetch::to_string(outcome);
+    }
 };
 
 /**

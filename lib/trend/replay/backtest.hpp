@@ -2,18 +2,12 @@
 #pragma once
 
 #include "trend/config/config.hpp"
+#include "trend/replay/series.hpp"
 #include "trend/store/queries.hpp"
 
 #include <filesystem>
-#include <stdexcept>
 
 namespace trend::replay {
-
-/** Bad backtest input (unreadable file, bad line, no snapshots); the message names the place. */
-class BacktestError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct BacktestOptions {
     std::filesystem::path snapshots;    ///< directory of saved feed documents, or ""
@@ -32,20 +26,16 @@ struct BacktestResult {
 };
 
 /**
- * Replays recorded history through the live pipeline (Ingestor: the same detection, cooldowns
- * and spike lifecycle) with a simulated clock set to each capture's time, into its own database.
- *  - snapshots: files named by capture time, "2025-11-03T14-00-00Z.xml" (any extension),
- *    parsed as google-trends-rss; files in DIR form feed "snapshots", files in DIR/<name>/ feed
- *    <name>.
- *  - observations: lines {"observed_at", "geo", "term", "traffic_label", "rank"?, "started_at"?}
- *    as in the recorded series; each (observed_at, geo) group is one snapshot of feed
- *    "series-<geo>".
- * Throws BacktestError for bad input and store::DatabaseError for the database.
+ * Replays recorded history through the live pipeline (the same Ingestor: detection, cooldowns
+ * and spike lifecycle) with the clock set to each capture's time, into its own database.
+ *  - snapshots: saved google-trends-rss documents (snapshot_files); files in DIR form feed
+ *    "snapshots", files in DIR/<name>/ feed <name>.
+ *  - observations: a recorded series (SeriesReader); each (observed_at, geo) group is one
+ *    snapshot of feed "series-<geo>".
+ * Drafts, when asked for, are written by the built-in drafter. Throws BacktestError for bad
+ * input and store::DatabaseError for the database.
  */
 [[nodiscard]] BacktestResult run_backtest(const config::Config& config,
                                           const BacktestOptions& options);
-
-/** "2025-11-03T14-00-00Z.xml" -> 2025-11-03T14:00:00Z (also accepts ':' separators). */
-[[nodiscard]] std::optional<Timestamp> capture_time_of(const std::filesystem::path& file);
 
 } // namespace trend::replay

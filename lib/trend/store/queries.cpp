@@ -19,9 +19,13 @@ Timestamp ts(const SQLite::Column& c) {
     return parse_iso(c.getString()).value_or(Timestamp{});
 }
 
+std::optional<Timestamp> optional_time(const SQLite::Column& c) {
+    return c.isNull() ? std::nullopt : parse_iso(c.getString());
+}
+
 } // namespace
 
-draft::Story load_story(SQLite::Database& db, std::int64_t spike_id) {
+draft::Story load_story(SQLite::Database& db, Id spike_id) {
     draft::Story s;
     std::int64_t term_id = 0;
     std::string detected;
@@ -235,31 +239,98 @@ Rows history(SQLite::Database& db, const std::string& term, const std::string& g
                   {term, geo, geo});
 }
 
-Rows totals(SQLite::Database& db) {
-    return select(db, "SELECT (SELECT count(*) FROM feeds WHERE enabled) AS feeds, "
-                      "(SELECT count(*) FROM polls) AS polls, "
-                      "(SELECT count(*) FROM observations) AS observations, "
-                      "(SELECT count(*) FROM terms) AS terms, "
-                      "(SELECT count(*) FROM articles) AS articles, "
-                      "(SELECT count(*) FROM spikes) AS spikes, "
-                      "(SELECT count(*) FROM spikes WHERE status = 'open') AS open_spikes, "
-                      "(SELECT count(*) FROM spikes WHERE detected_at >= "
-                      "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')) AS spikes_24h, "
-                      "(SELECT count(*) FROM drafts WHERE status IN ('draft', 'needs_review')) "
-                      "  AS drafts_written, "
-                      "(SELECT count(*) FROM drafts WHERE status IN ('queued', 'drafting')) "
-                      "  AS drafts_pending, "
-                      "(SELECT count(*) FROM drafts WHERE status = 'failed') AS drafts_failed, "
-                      "(SELECT count(*) FROM drafts WHERE status = 'failed' AND finished_at >= "
-                      "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')) AS drafts_failed_24h, "
-                      "(SELECT count(*) FROM notifications WHERE status = 'pending') "
-                      "  AS notifications_pending, "
-                      "(SELECT count(*) FROM notifications WHERE status = 'failed') "
-                      "  AS notifications_failed, "
-                      "(SELECT max(detected_at) FROM spikes) AS last_spike_at, "
-                      "(SELECT t.display FROM spikes s JOIN terms t ON t.id = s.term_id "
-                      "  ORDER BY s.detected_at DESC, s.id DESC LIMIT 1) AS last_spike_term, "
-                      "(SELECT max(observed_at) FROM observations) AS last_observation_at");
+Totals totals(SQLite::Database& db) {
+    SQLite::Statement q(
+        db, "SELECT (SELECT count(*) FROM feeds WHERE enabled), "
+            "(SELECT count(*) FROM polls), "
+            "(SELECT count(*) FROM observations), "
+            "(SELECT count(*) FROM terms), "
+            "(SELECT count(*) FROM articles), "
+            "(SELECT count(*) FROM spikes), "
+            "(SELECT count(*) FROM spikes WHERE status = 'open'), "
+            "(SELECT count(*) FROM spikes WHERE detected_at >= "
+            "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')), "
+            "(SELECT count(*) FROM drafts WHERE status IN ('draft', 'needs_review')), "
+            "(SELECT count(*) FROM drafts WHERE status IN ('queued', 'drafting')), "
+            "(SELECT count(*) FROM drafts WHERE status = 'failed'), "
+            "(SELECT count(*) FROM drafts WHERE status = 'failed' AND finished_at >= "
+            "  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')), "
+            "(SELECT count(*) FROM drafts WHERE status = 'queued' AND last_error IS NOT NULL), "
+            "(SELECT count(*) FROM notifications WHERE status = 'pending'), "
+            "(SELECT count(*) FROM notifications WHERE status = 'failed'), "
+            "(SELECT max(detected_at) FROM spikes), "
+            "(SELECT t.display FROM spikes s JOIN terms t ON t.id = s.term_id "
+            "  ORDER BY s.detected_at DESC, s.id DESC LIMIT 1), "
+            "(SELECT max(observed_at) FROM observations)");
+    q.executeStep();
+    Totals t;
+    int c = 0;
+    for (std::int64_t* field :
+         {&t.feeds, &t.polls, &t.observations, &t.terms, &t.articles, &t.spikes, &t.open_spikes,
+          &t.spikes_24h, &t.drafts_written, &t.drafts_pending, &t.drafts_failed,
+          &t.drafts_failed_24h, &t.drafts_retrying, &t.notifications_pending, &t.notifications_failed})
+        *field = q.getColumn(c++).getInt64();
+    t.last_spike_at = optional_time(q.getColumn(c++));
+    t.last_spike_term = q.getColumn(c++).getString();
+    t.last_observation_at = optional_time(q.getColumn(c++));
+    return t;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> drafts_by_status(SQLite::Database& db) {
+    SQLite::Statement q(db, "WITH s(status) AS (VALUES ('queued'), ('drafting'), ('draft'), "
+                            "('needs_review'), ('failed')) SELECT s.status, "
+                            "(SELECT count(*) FROM drafts d WHERE d.status = s.status) FROM s");
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (q.executeStep())
+        out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    return out;
+}
+
+FeedPollState feed_poll_state(SQLite::Database& db, const std::string& feed_name) {
+    SQLite::Statement q(
+        db, "SELECT p.started_at, p.outcome, coalesce(p.error, ''), coalesce(p.items, 0), "
+            "p.retry_after_s, (SELECT count(*) FROM polls q WHERE q.feed_id = f.id "
+            "  AND q.outcome NOT IN ('ok', 'not_modified') AND q.id > coalesce("
+            "    (SELECT max(r.id) FROM polls r WHERE r.feed_id = f.id "
+            "     AND r.outcome IN ('ok', 'not_modified')), 0)), "
+            "(SELECT max(started_at) FROM polls r WHERE r.feed_id = f.id "
+            "  AND r.outcome IN ('ok', 'not_modified')) "
+            "FROM feeds f JOIN polls p ON p.id = (SELECT max(id) FROM polls WHERE feed_id = f.id) "
+            "WHERE f.name = ?");
+    q.bind(1, feed_name);
+    FeedPollState st;
+    if (!q.executeStep())
+        return st;
+    st.last_poll_at = optional_time(q.getColumn(0));
+    st.last_outcome = fetch::outcome_from_string(q.getColumn(1).getString());
+    st.last_error = q.getColumn(2).getString();
+    st.last_items = q.getColumn(3).getInt();
+    if (!q.getColumn(4).isNull())
+        st.last_retry_after = Seconds{q.getColumn(4).getInt64()};
+    st.failures_in_row = q.getColumn(5).getInt();
+    st.last_success_at = optional_time(q.getColumn(6));
+    return st;
+}
+
+DraftSummary draft_summary(SQLite::Database& db, Id draft_id) {
+    SQLite::Statement q(
+        db, "SELECT d.id, d.spike_id, t.display, coalesce(d.title, ''), coalesce(d.slug, ''), "
+            "d.status, coalesce(d.path, ''), json_array_length(coalesce(d.unverified, '[]')) "
+            "FROM drafts d JOIN spikes s ON s.id = d.spike_id JOIN terms t ON t.id = s.term_id "
+            "WHERE d.id = ?");
+    q.bind(1, draft_id);
+    if (!q.executeStep())
+        throw std::runtime_error("no draft " + std::to_string(draft_id));
+    return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+            q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+            q.getColumn(6).getString(),    q.getColumn(7).getInt()};
+}
+
+Rows spikes_with_drafts(SQLite::Database& db) {
+    return select(db, "SELECT s.detected_at, s.rule, t.display AS term, s.geo, s.traffic_label, "
+                      "s.previous_traffic, s.status, s.reason, d.slug AS draft_slug, d.status "
+                      "AS draft_status FROM spikes s JOIN terms t ON t.id = s.term_id "
+                      "LEFT JOIN drafts d ON d.spike_id = s.id ORDER BY s.detected_at, s.id");
 }
 
 Rows draft_document(SQLite::Database& db, const std::string& id_or_slug) {

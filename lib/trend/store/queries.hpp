@@ -2,6 +2,7 @@
 #pragma once
 
 #include "trend/draft/story.hpp"
+#include "trend/fetch/outcome.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <rapidjson/stringbuffer.h>
@@ -13,13 +14,63 @@
 #include <variant>
 #include <vector>
 
-/** Read-side queries shared by the draft worker and trendctl. */
+/** Read-side queries: the pipeline runs them on its connection (through Store), trendctl and
+ *  the daemon's status on a read-only one. */
 namespace trend::store {
+
+using Id = std::int64_t;
+
+/** A feed's recent polls as the scheduler needs them after a start or a reload: how many
+ *  failed in a row, and when the last one was and what its server asked. */
+struct FeedPollState {
+    int failures_in_row = 0;
+    std::optional<Timestamp> last_poll_at;
+    std::optional<Timestamp> last_success_at;
+    std::optional<fetch::Outcome> last_outcome;
+    std::string last_error;
+    int last_items = 0;
+    std::optional<Seconds> last_retry_after;
+};
+
+/** The counters of `trendctl status` and the daemon's status and metrics. */
+struct Totals {
+    std::int64_t feeds = 0; ///< enabled
+    std::int64_t polls = 0;
+    std::int64_t observations = 0;
+    std::int64_t terms = 0;
+    std::int64_t articles = 0;
+    std::int64_t spikes = 0;
+    std::int64_t open_spikes = 0;
+    std::int64_t spikes_24h = 0;
+    std::int64_t drafts_written = 0; ///< draft or needs_review
+    std::int64_t drafts_pending = 0; ///< queued or drafting
+    std::int64_t drafts_failed = 0;
+    std::int64_t drafts_failed_24h = 0;
+    std::int64_t drafts_retrying = 0; ///< queued again after a failed attempt
+    std::int64_t notifications_pending = 0;
+    std::int64_t notifications_failed = 0;
+    std::optional<Timestamp> last_spike_at;
+    std::string last_spike_term; ///< "" when there is none
+    std::optional<Timestamp> last_observation_at;
+};
+
+/** What the webhook says about a finished draft. */
+struct DraftSummary {
+    Id draft_id = 0;
+    Id spike_id = 0;
+    std::string term;
+    std::string title;
+    std::string slug;
+    std::string status;
+    std::string path;
+    int unverified = 0;
+};
+
 
 /** Everything we hold about a spike, for drafting: its news items (all feeds, around the spike),
  *  the term's traffic timeline, other geos and related terms. Throws std::runtime_error for an
  *  unknown spike. Works on a read-only connection. */
-[[nodiscard]] draft::Story load_story(SQLite::Database& db, std::int64_t spike_id);
+[[nodiscard]] draft::Story load_story(SQLite::Database& db, Id spike_id);
 
 /** A cell: NULL, integer, real or text, as SQLite typed it. */
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
@@ -44,8 +95,17 @@ void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v);
 [[nodiscard]] Rows drafts(SQLite::Database& db, const std::string& status);
 /** Observations of a term (normalised), optionally in one geo, oldest first. */
 [[nodiscard]] Rows history(SQLite::Database& db, const std::string& term, const std::string& geo);
-/** One row of counters for `trendctl status`. */
-[[nodiscard]] Rows totals(SQLite::Database& db);
+/** The counters of `trendctl status`, the daemon's status and its metrics. */
+[[nodiscard]] Totals totals(SQLite::Database& db);
+/** Drafts by status; every status appears, with 0 when there is none. */
+[[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> drafts_by_status(
+    SQLite::Database& db);
+/** The poll state of a feed by name (all zero for a feed never polled). */
+[[nodiscard]] FeedPollState feed_poll_state(SQLite::Database& db, const std::string& feed_name);
+/** The webhook's view of a draft; throws std::runtime_error for an unknown draft. */
+[[nodiscard]] DraftSummary draft_summary(SQLite::Database& db, Id draft_id);
+/** Every spike with its draft, oldest first (what a backtest reports). */
+[[nodiscard]] Rows spikes_with_drafts(SQLite::Database& db);
 /** The Markdown of a draft by id or slug, with its id, status and path. */
 [[nodiscard]] Rows draft_document(SQLite::Database& db, const std::string& id_or_slug);
 /** Every observation in the JSON Lines form of the recorded series (trendctl export). */

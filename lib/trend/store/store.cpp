@@ -43,11 +43,12 @@ int exec_reset(SQLite::Statement& s) {
 
 } // namespace
 
-Store::Store(const std::filesystem::path& path)
+Store::Store(const std::filesystem::path& path, Durability durability)
     : m_db(open_database(path, Access::read_write)),
       m_insert_poll(m_db, "INSERT INTO polls (feed_id, started_at, duration_ms, http_status, "
-                          "bytes, items, outcome, error) VALUES (:feed_id, :started_at, "
-                          ":duration_ms, :http_status, :bytes, :items, :outcome, :error)"),
+                          "bytes, items, outcome, error, retry_after_s) VALUES (:feed_id, "
+                          ":started_at, :duration_ms, :http_status, :bytes, :items, :outcome, "
+                          ":error, :retry_after)"),
       m_find_term(m_db, "SELECT id FROM terms WHERE norm = :norm"),
       m_insert_term(m_db, "INSERT INTO terms (norm, display, first_seen_at) "
                           "VALUES (:norm, :display, :at)"),
@@ -83,7 +84,10 @@ Store::Store(const std::filesystem::path& path)
       m_touch_spike(m_db, "UPDATE spikes SET last_seen_at = max(last_seen_at, :at) "
                           "WHERE id = :id AND status = 'open'"),
       m_insert_draft(m_db, "INSERT INTO drafts (spike_id, status, created_at) "
-                           "VALUES (:spike, 'queued', :at)") {}
+                           "VALUES (:spike, 'queued', :at)") {
+    if (durability == Durability::scratch)
+        m_db.exec("PRAGMA synchronous = OFF");
+}
 
 Id Store::sync_feed(const config::FeedConfig& feed, Timestamp now) {
     SQLite::Statement s(m_db, "INSERT INTO feeds (name, type, url, geo, enabled, created_at) "
@@ -146,8 +150,10 @@ Id Store::insert_poll(const PollRecord& p) {
     s.bind(":bytes", p.bytes);
     if (p.items)
         s.bind(":items", *p.items);
-    s.bind(":outcome", p.outcome);
+    s.bind(":outcome", std::string(fetch::to_string(p.outcome)));
     bind_text_or_null(s, ":error", p.error);
+    if (p.retry_after)
+        s.bind(":retry_after", static_cast<std::int64_t>(p.retry_after->count()));
     exec_reset(s);
     return m_db.getLastInsertRowid();
 }
@@ -488,13 +494,16 @@ double Store::spent_on_day(Timestamp now) {
     return q.getColumn(0).getDouble();
 }
 
-std::optional<Timestamp> Store::next_due(bool notifications) {
+std::optional<Timestamp> Store::next_due(bool notifications, std::optional<Id> only_draft) {
     SQLite::Statement q(m_db, "SELECT min(t) FROM ("
                               "SELECT coalesce(next_attempt_at, created_at) AS t FROM drafts "
-                              "WHERE status = 'queued' UNION ALL "
+                              "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
+                              "UNION ALL "
                               "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
                               "WHERE status = 'pending' AND :notifications)");
     q.bind(":notifications", notifications ? 1 : 0);
+    if (only_draft)
+        q.bind(":only", *only_draft);
     if (!q.executeStep() || q.getColumn(0).isNull())
         return std::nullopt;
     return parse_iso(q.getColumn(0).getString());
@@ -555,6 +564,38 @@ void Store::notification_failed(Id id, long http_status, const std::string& erro
 int Store::pending_drafts() {
     return m_db.execAndGet("SELECT count(*) FROM drafts WHERE status IN ('queued', 'drafting')")
         .getInt();
+}
+
+FeedPollState Store::feed_poll_state(const std::string& feed_name) {
+    return store::feed_poll_state(m_db, feed_name);
+}
+
+draft::Story Store::load_story(Id spike_id) {
+    return store::load_story(m_db, spike_id);
+}
+
+DraftSummary Store::draft_summary(Id draft_id) {
+    return store::draft_summary(m_db, draft_id);
+}
+
+std::optional<std::pair<std::string, std::string>> Store::draft_status(Id draft_id) {
+    SQLite::Statement q(m_db, "SELECT status, coalesce(path, '') FROM drafts WHERE id = :id");
+    q.bind(":id", draft_id);
+    if (!q.executeStep())
+        return std::nullopt;
+    return std::pair{q.getColumn(0).getString(), q.getColumn(1).getString()};
+}
+
+Totals Store::totals() {
+    return store::totals(m_db);
+}
+
+std::vector<std::pair<std::string, std::int64_t>> Store::drafts_by_status() {
+    return store::drafts_by_status(m_db);
+}
+
+Rows Store::spikes_with_drafts() {
+    return store::spikes_with_drafts(m_db);
 }
 
 } // namespace trend::store

@@ -2,8 +2,11 @@
 #pragma once
 
 #include "trend/config/config.hpp"
+#include "trend/draft/story.hpp"
 #include "trend/feed/snapshot.hpp"
+#include "trend/fetch/outcome.hpp"
 #include "trend/store/database.hpp"
+#include "trend/store/queries.hpp"
 #include "trend/util/time.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -24,8 +27,6 @@
  */
 namespace trend::store {
 
-using Id = std::int64_t;
-
 /** A poll's outcome as stored in polls.outcome. */
 struct PollRecord {
     Id feed_id = 0;
@@ -34,8 +35,9 @@ struct PollRecord {
     std::optional<long> http_status;
     std::int64_t bytes = 0;
     std::optional<int> items;
-    std::string outcome; ///< ok, not_modified, http_error, ...
-    std::string error;   ///< "" = NULL
+    fetch::Outcome outcome = fetch::Outcome::ok;
+    std::string error; ///< "" = NULL
+    std::optional<Seconds> retry_after; ///< what the server asked for, if anything
 };
 
 /** The conditional-GET validators of a feed. */
@@ -109,6 +111,12 @@ struct DraftRecord {
     std::string last_error; ///< kept on success too: why an LLM job fell back to built-in
 };
 
+/** How much a crash may cost. */
+enum class Durability {
+    normal,  ///< WAL with synchronous=NORMAL: a committed transaction survives a crash
+    scratch, ///< synchronous=OFF: a replay database that can be made again (backtest)
+};
+
 class Store final {
     SQLite::Database m_db;
     SQLite::Statement m_insert_poll;
@@ -126,9 +134,7 @@ class Store final {
 
 public:
     /** Opens (creating and migrating) the database. Throws DatabaseError. */
-    explicit Store(const std::filesystem::path& path);
-
-    [[nodiscard]] SQLite::Database& db() noexcept { return m_db; }
+    explicit Store(const std::filesystem::path& path, Durability durability = Durability::normal);
 
     /** BEGIN IMMEDIATE: every write goes through one of these (rolls back unless committed). */
     [[nodiscard]] SQLite::Transaction begin() {
@@ -144,6 +150,9 @@ public:
     [[nodiscard]] Validators validators(Id feed_id);
     /** Keeps the validators of a 200 for the next conditional GET. */
     void set_validators(Id feed_id, const Validators& v);
+
+    /** The poll state of a feed by name (all zero for a feed never polled). */
+    [[nodiscard]] FeedPollState feed_poll_state(const std::string& feed_name);
 
     /** Records one fetch of a feed, whatever its outcome; returns the polls row id. */
     Id insert_poll(const PollRecord& poll);
@@ -205,8 +214,9 @@ public:
     /** USD spent on LLM calls on the UTC day of `now`. */
     [[nodiscard]] double spent_on_day(Timestamp now);
     /** The earliest time a queued draft (or, with `notifications`, a pending webhook
-     *  delivery) becomes due, if any. */
-    [[nodiscard]] std::optional<Timestamp> next_due(bool notifications = true);
+     *  delivery) becomes due, if any; with `only_draft`, of that draft job alone. */
+    [[nodiscard]] std::optional<Timestamp> next_due(bool notifications = true,
+                                                    std::optional<Id> only_draft = std::nullopt);
 
     /** Queues the webhook delivery of a draft (once per draft). */
     void queue_notification(Id draft_id, Timestamp now);
@@ -217,6 +227,20 @@ public:
                              std::optional<Timestamp> retry_at);
     /** Jobs waiting: queued or drafting. */
     [[nodiscard]] int pending_drafts();
+
+    // ---- reading (the same queries trendctl runs on a read-only connection) ----------------
+
+    /** Everything a drafter may use about a spike (queries.hpp load_story). */
+    [[nodiscard]] draft::Story load_story(Id spike_id);
+    /** The webhook's view of a draft; throws std::runtime_error for an unknown draft. */
+    [[nodiscard]] DraftSummary draft_summary(Id draft_id);
+    /** A draft's status ("queued", "draft", ...) and file, if the draft exists. */
+    [[nodiscard]] std::optional<std::pair<std::string, std::string>> draft_status(Id draft_id);
+    [[nodiscard]] Totals totals();
+    /** Drafts by status; every status appears, with 0 when there is none. */
+    [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> drafts_by_status();
+    /** Every spike with its draft, oldest first (what a backtest reports). */
+    [[nodiscard]] Rows spikes_with_drafts();
 };
 
 } // namespace trend::store

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "trend/util/fs.hpp"
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <cstring>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -98,6 +101,38 @@ void crash_point(std::string_view point) noexcept {
                            : std::atoi(std::string(spec.substr(spec.find(':') + 1)).c_str());
     if (++s_hits >= wanted)
         ::kill(::getpid(), SIGKILL);
+}
+
+std::int64_t database_size(const std::filesystem::path& db) noexcept {
+    std::int64_t total = 0;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::error_code ec;
+        const auto n = std::filesystem::file_size(db.string() + suffix, ec);
+        if (!ec)
+            total += static_cast<std::int64_t>(n);
+    }
+    return total;
+}
+
+std::optional<std::string> writable_directory_problem(const std::filesystem::path& dir) noexcept {
+    try {
+        std::filesystem::path p = dir;
+        // The nearest existing ancestor decides whether the directory can be made.
+        while (!p.empty() && !std::filesystem::exists(p)) {
+            if (p == p.parent_path())
+                break;
+            p = p.parent_path();
+        }
+        if (p.empty())
+            p = ".";
+        if (!std::filesystem::is_directory(p))
+            return fmt::format("{} is not a directory", p.string());
+        if (::access(p.c_str(), W_OK | X_OK) != 0)
+            return fmt::format("{} is not writable: {}", p.string(), std::strerror(errno));
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
 }
 
 } // namespace trend::util

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +17,16 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 /** Removes temp files that write_file_atomic left in `dir` when the process was killed in the
  *  middle of a write ("." + name + ".tmp-XXXXXX"). Returns how many. Never throws. */
 int remove_stale_temp_files(const std::filesystem::path& dir) noexcept;
+
+/** Bytes an SQLite database takes on disk: the file, its -wal and its -shm (0 for each one
+ *  that is missing). Never throws. */
+[[nodiscard]] std::int64_t database_size(const std::filesystem::path& db) noexcept;
+
+/** Why files cannot be written in `dir` ("does not exist", "is not a directory", "is not
+ *  writable: Permission denied"), or nullopt when they can. A directory that does not exist
+ *  yet but could be created is fine. Never throws. */
+[[nodiscard]] std::optional<std::string> writable_directory_problem(
+    const std::filesystem::path& dir) noexcept;
 
 /** Reads a whole file. Throws std::system_error. */
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);

@@ -18,6 +18,30 @@ inline void put(Writer& w, std::string_view s) {
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+/** Writes an object key of any length. */
+inline void put_key(Writer& w, std::string_view s) {
+    w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+/** What `fill(Writer&)` writes, as JSON text. */
+template <typename Fill>
+std::string write(Fill&& fill) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    fill(w);
+    return buf.GetString();
+}
+
+/** An object whose members `fill(Writer&)` writes, as JSON text. */
+template <typename Fill>
+std::string object(Fill&& fill) {
+    return write([&](Writer& w) {
+        w.StartObject();
+        fill(w);
+        w.EndObject();
+    });
+}
+
 /** `s` as a JSON string literal, quotes included. */
 inline std::string quote(std::string_view s) {
     rapidjson::StringBuffer buf;

@@ -15,51 +15,8 @@ namespace {
 
 constexpr char32_t k_replacement = 0xFFFD;
 
-struct Decoded {
-    char32_t cp;
-    std::size_t len; ///< bytes consumed; for an invalid sequence, its maximal subpart (>= 1)
-    bool ok;
-};
-
 unsigned char byte_at(std::string_view s, std::size_t i) {
     return static_cast<unsigned char>(s[i]);
-}
-
-// Strict decoding per Unicode Table 3-7 (no overlongs, no surrogates, nothing past U+10FFFF).
-// An invalid sequence is reported with the length of its maximal subpart, so that callers
-// replace it the way the Unicode standard and WHATWG recommend: one U+FFFD per maximal subpart.
-Decoded decode(std::string_view s, std::size_t i) {
-    const unsigned char b0 = byte_at(s, i);
-    if (b0 < 0x80)
-        return {b0, 1, true};
-    std::size_t need = 0;
-    char32_t cp = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        need = 1;
-        cp = b0 & 0x1Fu;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        need = 2;
-        cp = b0 & 0x0Fu;
-        lo = b0 == 0xE0 ? 0xA0 : 0x80;
-        hi = b0 == 0xED ? 0x9F : 0xBF;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        need = 3;
-        cp = b0 & 0x07u;
-        lo = b0 == 0xF0 ? 0x90 : 0x80;
-        hi = b0 == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return {k_replacement, 1, false};
-    }
-    for (std::size_t k = 1; k <= need; ++k) {
-        if (i + k >= s.size() || byte_at(s, i + k) < lo || byte_at(s, i + k) > hi)
-            return {k_replacement, k, false};
-        cp = (cp << 6) | (byte_at(s, i + k) & 0x3Fu);
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return {cp, need + 1, true};
 }
 
 void append_utf8(std::string& out, char32_t cp) {
@@ -254,16 +211,51 @@ std::optional<Reference> parse_reference(std::string_view s) {
 
 } // namespace
 
+// Strict decoding per Unicode Table 3-7 (no overlongs, no surrogates, nothing past U+10FFFF).
+CodePoint decode_utf8(std::string_view s, std::size_t i) noexcept {
+    const unsigned char b0 = byte_at(s, i);
+    if (b0 < 0x80)
+        return {b0, 1, true};
+    std::size_t need = 0;
+    char32_t cp = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        need = 1;
+        cp = b0 & 0x1Fu;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        need = 2;
+        cp = b0 & 0x0Fu;
+        lo = b0 == 0xE0 ? 0xA0 : 0x80;
+        hi = b0 == 0xED ? 0x9F : 0xBF;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        need = 3;
+        cp = b0 & 0x07u;
+        lo = b0 == 0xF0 ? 0x90 : 0x80;
+        hi = b0 == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return {k_replacement, 1, false};
+    }
+    for (std::size_t k = 1; k <= need; ++k) {
+        if (i + k >= s.size() || byte_at(s, i + k) < lo || byte_at(s, i + k) > hi)
+            return {k_replacement, k, false};
+        cp = (cp << 6) | (byte_at(s, i + k) & 0x3Fu);
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return {cp, need + 1, true};
+}
+
 std::string repair_utf8(std::string_view in) {
     std::string out;
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size();) {
-        const Decoded d = decode(in, i);
-        if (!d.ok)
+        const CodePoint d = decode_utf8(in, i);
+        if (!d.valid)
             append_utf8(out, k_replacement);
-        else if (!is_dropped_control(d.cp))
-            out.append(in.substr(i, d.len));
-        i += d.len;
+        else if (!is_dropped_control(d.value))
+            out.append(in.substr(i, d.size));
+        i += d.size;
     }
     return out;
 }
@@ -273,16 +265,16 @@ std::string collapse_whitespace(std::string_view in) {
     out.reserve(in.size());
     bool pending_space = false;
     for (std::size_t i = 0; i < in.size();) {
-        const Decoded d = decode(in, i);
-        if (d.ok && is_space(d.cp)) {
+        const CodePoint d = decode_utf8(in, i);
+        if (d.valid && is_space(d.value)) {
             pending_space = !out.empty();
         } else {
             if (pending_space)
                 out += ' ';
             pending_space = false;
-            out.append(in.substr(i, d.len));
+            out.append(in.substr(i, d.size));
         }
-        i += d.len;
+        i += d.size;
     }
     return out;
 }
@@ -292,12 +284,12 @@ std::string normalize_term(std::string_view in) {
     std::string out;
     out.reserve(collapsed.size());
     for (std::size_t i = 0; i < collapsed.size();) {
-        const Decoded d = decode(collapsed, i);
-        if (d.ok)
-            append_utf8(out, fold_case(d.cp));
+        const CodePoint d = decode_utf8(collapsed, i);
+        if (d.valid)
+            append_utf8(out, fold_case(d.value));
         else
-            out.append(collapsed, i, d.len);
-        i += d.len;
+            out.append(collapsed, i, d.size);
+        i += d.size;
     }
     return out;
 }
@@ -361,10 +353,10 @@ std::size_t display_width(std::string_view in) {
     };
     std::size_t width = 0;
     for (std::size_t i = 0; i < in.size();) {
-        const Decoded d = decode(in, i);
-        i += d.len;
+        const CodePoint d = decode_utf8(in, i);
+        i += d.size;
         const bool wide = std::any_of(std::begin(k_wide), std::end(k_wide), [&](const auto& r) {
-            return d.cp >= r.first && d.cp <= r.second;
+            return d.value >= r.first && d.value <= r.second;
         });
         width += wide ? 2 : 1;
     }

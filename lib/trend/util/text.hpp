@@ -7,6 +7,19 @@
 /** Text hygiene for everything that comes from outside: feeds, configs, model replies. */
 namespace trend::text {
 
+/** One code point read from UTF-8. */
+struct CodePoint {
+    char32_t value;   ///< U+FFFD for an invalid sequence
+    std::size_t size; ///< bytes it occupies, at least 1
+    bool valid;
+};
+
+/** Decodes the code point at s[i] (i < s.size()) strictly: no overlong forms, surrogates or
+ *  values past U+10FFFF. An invalid sequence reads as U+FFFD whose size is its maximal
+ *  subpart (at least 1 byte), so callers always progress and replace invalid input as the
+ *  Unicode standard and WHATWG recommend. The one UTF-8 decoder of trendd. */
+[[nodiscard]] CodePoint decode_utf8(std::string_view s, std::size_t i) noexcept;
+
 /** Returns valid UTF-8: every invalid or overlong sequence and every stray byte becomes U+FFFD;
  *  NUL and C0 controls other than \t \n \r are dropped. Valid input is returned unchanged. */
 [[nodiscard]] std::string repair_utf8(std::string_view in);

@@ -34,6 +34,11 @@ Timestamp SystemClock::now() const {
     return std::chrono::time_point_cast<Seconds>(std::chrono::system_clock::now());
 }
 
+Instant SystemClock::precise_now() const {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+}
+
 std::string format_iso(Timestamp t) {
     const std::tm tm = to_tm(t);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,

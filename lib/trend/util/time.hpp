@@ -11,6 +11,8 @@ namespace trend {
 /** A point in time, UTC, second resolution: what the database and the feeds carry. */
 using Timestamp = std::chrono::sys_seconds;
 using Seconds = std::chrono::seconds;
+/** A point in time with millisecond precision: when a feed is due (schedules only). */
+using Instant = std::chrono::sys_time<std::chrono::milliseconds>;
 
 /**
  * The source of "now". Everything that decides by time (polling, detection, cooldowns,
@@ -20,23 +22,30 @@ class Clock {
 public:
     virtual ~Clock() = default;
     [[nodiscard]] virtual Timestamp now() const = 0;
+    /** Now to the millisecond, for schedules: a 2 s interval must not be 1 s or 3 s because
+     *  the second was cut off. */
+    [[nodiscard]] virtual Instant precise_now() const = 0;
 };
 
 /** Wall-clock time. */
 class SystemClock final : public Clock {
 public:
     [[nodiscard]] Timestamp now() const override;
+    [[nodiscard]] Instant precise_now() const override;
 };
 
 /** A clock that only moves when told to. Not thread-safe. */
 class ManualClock final : public Clock {
-    Timestamp m_now;
+    Instant m_now;
 
 public:
-    explicit ManualClock(Timestamp start) : m_now(start) {}
-    [[nodiscard]] Timestamp now() const override { return m_now; }
-    void set(Timestamp t) { m_now = t; }
-    void advance(Seconds d) { m_now += d; }
+    explicit ManualClock(Instant start) : m_now(start) {}
+    [[nodiscard]] Timestamp now() const override {
+        return std::chrono::floor<Seconds>(m_now);
+    }
+    [[nodiscard]] Instant precise_now() const override { return m_now; }
+    void set(Instant t) { m_now = t; }
+    void advance(std::chrono::milliseconds d) { m_now += d; }
 };
 
 /** Formats as "2025-11-03T18:21:16Z". */
