@@ -3,6 +3,7 @@
 #include "support.hpp"
 #include "trend/pipeline/draft_worker.hpp"
 #include "trend/pipeline/ingest.hpp"
+#include "trend/pipeline/write_queue.hpp"
 #include "trend/detect/detector.hpp"
 #include "trend/util/fs.hpp"
 
@@ -46,6 +47,8 @@ feed::Snapshot snapshot(const std::string& geo, Timestamp at,
 
 /** A daemon's worth of pipeline on one database file; destroy and rebuild it to "restart". */
 struct Pipeline {
+    boost::asio::io_context io;
+    pipeline::WriteQueue writes{io};
     store::Store store;
     pipeline::Ingestor ingestor;
     std::map<std::string, pipeline::FeedRef> feeds;
@@ -200,7 +203,7 @@ TEST_SUITE("daemon") {
         config::Config cfg;
         cfg.daemon.drafts_dir = dir / "drafts";
         ManualClock clock(k_t0 + 1min);
-        pipeline::DraftWorker worker(p.store, cfg, clock);
+        pipeline::DraftWorker worker(p.store, p.writes, cfg, clock);
         const auto run = worker.run_pending();
         CHECK(run.written == 2);
         CHECK(run.failed == 0);
@@ -230,7 +233,7 @@ TEST_SUITE("daemon") {
         config::Config cfg;
         cfg.daemon.drafts_dir = dir / "drafts";
         ManualClock clock(k_t0);
-        pipeline::DraftWorker worker(p.store, cfg, clock);
+        pipeline::DraftWorker worker(p.store, p.writes, cfg, clock);
         CHECK(worker.run_pending().written == 1);
         CHECK(p.count("SELECT attempts FROM drafts") == 2);
         CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'draft'") == 1);
@@ -247,7 +250,7 @@ TEST_CASE("a long term that spikes twice gets two distinct slugs") {
     config::Config cfg;
     cfg.daemon.drafts_dir = dir / "drafts";
     ManualClock clock(k_t0 + 31h);
-    pipeline::DraftWorker worker(p.store, cfg, clock);
+    pipeline::DraftWorker worker(p.store, p.writes, cfg, clock);
     CHECK(worker.run_pending().written == 2);
     SQLite::Statement q(p.db, "SELECT slug FROM drafts ORDER BY id");
     std::vector<std::string> slugs;
@@ -267,7 +270,7 @@ TEST_CASE("webhook jobs count as due only when a webhook is configured") {
     cfg.daemon.drafts_dir = dir / "drafts";
     cfg.notify.webhook_url = "http://127.0.0.1:9/hook";
     ManualClock clock(k_t0);
-    pipeline::DraftWorker worker(p.store, cfg, clock);
+    pipeline::DraftWorker worker(p.store, p.writes, cfg, clock);
     CHECK(worker.run_pending().written == 1);
     CHECK(p.count("SELECT count(*) FROM notifications WHERE status = 'pending'") == 1);
     CHECK(p.store.next_due(true) == k_t0);

@@ -42,7 +42,13 @@ std::variant<Request, ProtocolError> parse_request(std::string_view line) {
 }
 
 std::string ok_reply(std::string_view data_json) {
-    return fmt::format("{{\"ok\":true,\"data\":{}}}\n", data_json);
+    return json::object([&](Writer& w) {
+               w.Key("ok");
+               w.Bool(true);
+               w.Key("data");
+               w.RawValue(data_json.data(), data_json.size(), rapidjson::kObjectType);
+           }) +
+           "\n";
 }
 
 std::string error_reply(std::string_view code, std::string_view message) {

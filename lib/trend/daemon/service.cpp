@@ -47,7 +47,9 @@ class Service final : public Controlled {
 public:
     Service(config::Config config, std::filesystem::path config_path)
         : m_config_path(std::move(config_path)), m_started_at(m_clock.now()),
-          m_pipeline(m_io, std::move(config), m_clock, {}, [this] { update_status(); }),
+          m_pipeline(m_io, std::move(config), m_clock,
+                     {.busy_timeout = pipeline::k_loop_busy_timeout},
+                     [this] { update_status(); }),
           m_scheduler(m_clock, &pipeline::random_unit) {}
 
     int run() {
@@ -100,6 +102,12 @@ public:
         s.drafts_by_status = m_pipeline.store().drafts_by_status();
         if (auto problem = util::writable_directory_problem(cfg.daemon.drafts_dir))
             s.problems.push_back("drafts_dir: " + *problem);
+        s.writes_waiting = m_pipeline.writes().pending();
+        if (const auto since = m_pipeline.writes().waiting_since();
+            since && s.now - *since >= Seconds{5})
+            s.problems.push_back(fmt::format("{} database write(s) waiting: the database has "
+                                             "been locked by another connection since {}",
+                                             s.writes_waiting, format_iso(*since)));
         s.loop_lag_seconds = m_lag;
         s.loop_lag_max_seconds = m_lag_max;
         s.fetches_active = m_scheduler.active();

@@ -135,6 +135,8 @@ std::string status_json(const DaemonStatus& s) {
     w.Int(s.fetches_active);
     w.Key("fetches_waiting");
     w.Uint64(s.fetches_waiting);
+    w.Key("writes_waiting");
+    w.Uint64(s.writes_waiting);
     w.Key("feeds");
     w.StartArray();
     for (const FeedSchedule& f : s.feeds) {
@@ -220,6 +222,9 @@ std::string metrics_text(const DaemonStatus& s) {
     out += fmt::format("trendd_fetches_active {}\n", s.fetches_active);
     family("trendd_fetches_waiting", "gauge", "Polls waiting for the concurrency limits.");
     out += fmt::format("trendd_fetches_waiting {}\n", s.fetches_waiting);
+    family("trendd_database_writes_waiting", "gauge",
+           "Writes held back because another connection locks the database.");
+    out += fmt::format("trendd_database_writes_waiting {}\n", s.writes_waiting);
     family("trendd_loop_lag_seconds", "gauge", "How late the event loop's 1 s tick last fired.");
     out += fmt::format("trendd_loop_lag_seconds {:.6f}\n", s.loop_lag_seconds);
     family("trendd_loop_lag_max_seconds", "gauge", "The largest loop lag since start.");

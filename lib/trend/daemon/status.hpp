@@ -30,6 +30,7 @@ struct DaemonStatus {
     double loop_lag_max_seconds = 0;
     int fetches_active = 0;
     std::size_t fetches_waiting = 0;
+    std::size_t writes_waiting = 0; ///< writes held back by a locked database
 };
 
 /** Why the daemon is degraded: a feed whose last poll failed, a draft that failed in the last

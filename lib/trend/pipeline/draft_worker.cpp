@@ -6,6 +6,7 @@
 #include "trend/draft/grounding.hpp"
 #include "trend/draft/slug.hpp"
 #include "trend/log/log.hpp"
+#include "trend/store/database.hpp"
 #include "trend/store/queries.hpp"
 #include "trend/util/fs.hpp"
 #include "trend/util/json.hpp"
@@ -41,9 +42,9 @@ struct DraftWorker::LlmCall {
     std::function<void(bool)> done;
 };
 
-DraftWorker::DraftWorker(store::Store& store, const config::Config& config, const Clock& clock,
-                         fetch::HttpClient* http)
-    : m_store(store), m_config(config), m_clock(clock), m_http(http) {}
+DraftWorker::DraftWorker(store::Store& store, WriteQueue& writes, const config::Config& config,
+                         const Clock& clock, fetch::HttpClient* http)
+    : m_store(store), m_writes(writes), m_config(config), m_clock(clock), m_http(http) {}
 
 void DraftWorker::sweep_temp_files() {
     if (const int n = util::remove_stale_temp_files(m_config.daemon.drafts_dir); n > 0)
@@ -99,12 +100,20 @@ void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::
             finish_builtin(j, story, "");
         }
     } catch (const std::exception& e) {
-        const Timestamp now = m_clock.now();
-        std::optional<Timestamp> retry;
-        if (k_local_draft_retry.allows_another(job->attempts))
-            retry = now + k_local_draft_retry.delay(job->attempts, std::nullopt, random_unit());
-        fail(*job, e.what(), retry);
         call.reset();
+        if (store::is_busy(e)) {
+            // Not the job's fault: give it back without counting the attempt.
+            log::notice("draft", "draft {}: the database is locked; the job waits", job->id);
+            m_writes.submit(fmt::format("give draft job {} back to the queue", job->id),
+                            [this, id = job->id] { m_store.release_draft(id, m_clock.now()); });
+        } else {
+            const Timestamp now = m_clock.now();
+            std::optional<Timestamp> retry;
+            if (k_local_draft_retry.allows_another(job->attempts))
+                retry =
+                    now + k_local_draft_retry.delay(job->attempts, std::nullopt, random_unit());
+            fail(*job, e.what(), retry);
+        }
     }
     if (!call) {
         done(true);
@@ -209,11 +218,28 @@ void DraftWorker::on_llm_reply(std::shared_ptr<LlmCall> call, fetch::Response r)
             model = c->model;
     }
     const std::string raw = scrub(r.body, m_api_key);
-    m_store.record_llm_reply(
-        call->job.id, raw, model, usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens,
-        draft::openai::cost_usd(usage, m_config.drafter.openai), m_clock.now());
-    util::crash_point("llm-after-reply");
-    process_reply(call, raw);
+    const double usd = draft::openai::cost_usd(usage, m_config.drafter.openai);
+    const Timestamp at = m_clock.now();
+    // Until it is stored the reply lives in the job: a locked database delays the rest of the
+    // job, it never makes us pay twice.
+    call->job.raw_reply = raw;
+    m_writes.submit(
+        fmt::format("keep the LLM reply of draft {}", call->job.id),
+        [this, call, raw, model, usage, usd, at] {
+            m_store.record_llm_reply(call->job.id, raw, model, usage.prompt_tokens,
+                                     usage.completion_tokens, usage.cached_tokens, usd, at);
+        },
+        [this, call, raw] {
+            guarded(call, [&] {
+                util::crash_point("llm-after-reply");
+                process_reply(call, raw);
+            });
+        },
+        [this, call](const std::exception& e) {
+            fail(call->job, fmt::format("cannot keep the LLM reply: {}", e.what()),
+                 m_clock.now() + Seconds{60});
+            complete(call);
+        });
 }
 
 void DraftWorker::process_reply(std::shared_ptr<LlmCall> call, const std::string& raw) {
@@ -235,7 +261,9 @@ void DraftWorker::process_reply(std::shared_ptr<LlmCall> call, const std::string
     if (!md) {
         if (!call->revalidated) {
             call->revalidated = true;
-            m_store.clear_raw_reply(call->job.id);
+            call->job.raw_reply.clear();
+            m_writes.submit(fmt::format("forget the invalid LLM reply of draft {}", call->job.id),
+                            [this, id = call->job.id] { m_store.clear_raw_reply(id); });
             log::warning("draft", "draft {}: the reply did not validate ({}); asking once more",
                          call->job.id, reason);
             call_llm(call);
@@ -274,7 +302,7 @@ void DraftWorker::llm_failed(std::shared_ptr<LlmCall> call, const std::string& r
             const Seconds delay = policy.delay(job.attempts, retry_after, random_unit());
             log::warning("draft", "draft {}: attempt {} of {} failed: {}; retry in {}", job.id,
                          job.attempts, cfg.max_attempts, reason, format_duration(delay));
-            m_store.fail_draft(job.id, reason, m_clock.now() + delay, m_clock.now());
+            record_failure(job, reason, m_clock.now() + delay);
         } else if (cfg.fallback == config::Fallback::builtin) {
             log::error("draft", "draft {}: {}; falling back to the built-in drafter", job.id,
                        reason);
@@ -339,41 +367,58 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     util::write_file_atomic(path, markdown);
     util::crash_point("draft-after-file");
 
-    store::DraftRecord r;
-    r.status = fm.status;
-    r.drafter = config::to_string(drafter);
-    r.model = llm ? model : "";
-    r.slug = job.slug;
-    r.path = path.string();
-    r.title = fm.title;
-    r.summary = fm.summary;
-    r.markdown = markdown;
-    r.word_count = static_cast<std::int64_t>(fm.word_count);
-    r.unverified_json = json_array(unverified);
-    r.last_error = note;
-    auto tx = m_store.begin();
-    m_store.complete_draft(job.id, r, m_clock.now());
-    if (!m_config.notify.webhook_url.empty())
-        m_store.queue_notification(job.id, m_clock.now());
-    util::crash_point("draft-before-commit");
-    tx.commit();
-    ++m_totals.written;
-    log::notice("draft", "draft {} written: {} ({}, {}, {} words{})", job.id, path.string(),
-                fm.drafter, fm.status, fm.word_count,
-                unverified.empty() ? "" : fmt::format(", {} unverified", unverified.size()));
+    auto r = std::make_shared<store::DraftRecord>();
+    r->status = fm.status;
+    r->drafter = config::to_string(drafter);
+    r->model = llm ? model : "";
+    r->slug = job.slug;
+    r->path = path.string();
+    r->title = fm.title;
+    r->summary = fm.summary;
+    r->markdown = markdown;
+    r->word_count = static_cast<std::int64_t>(fm.word_count);
+    r->unverified_json = json_array(unverified);
+    r->last_error = note;
+    const bool notify = !m_config.notify.webhook_url.empty();
+    const std::string summary =
+        fmt::format("{} ({}, {}, {} words{})", path.string(), fm.drafter, fm.status,
+                    fm.word_count,
+                    unverified.empty() ? "" : fmt::format(", {} unverified", unverified.size()));
+    m_writes.submit(
+        fmt::format("store draft {}", job.id),
+        [this, id = job.id, r, notify] {
+            auto tx = m_store.begin();
+            m_store.complete_draft(id, *r, m_clock.now());
+            if (notify)
+                m_store.queue_notification(id, m_clock.now());
+            util::crash_point("draft-before-commit");
+            tx.commit();
+        },
+        [this, id = job.id, summary] {
+            ++m_totals.written;
+            log::notice("draft", "draft {} written: {}", id, summary);
+        },
+        [this, job](const std::exception& e) {
+            fail(job, fmt::format("cannot store the draft: {}", e.what()),
+                 m_clock.now() + Seconds{60});
+        });
 }
 
 void DraftWorker::fail(const store::DraftJob& job, const std::string& reason,
                        std::optional<Timestamp> retry) {
     log::error("draft", "draft {} (spike {}) attempt {} failed: {}{}", job.id, job.spike_id,
                job.attempts, reason, retry ? "; will retry" : "");
-    try {
-        m_store.fail_draft(job.id, reason, retry, m_clock.now());
-    } catch (const std::exception& e) {
-        log::error("draft", "draft {}: cannot record the failure: {}", job.id, e.what());
-    }
+    record_failure(job, reason, retry);
     if (!retry)
         ++m_totals.failed;
+}
+
+void DraftWorker::record_failure(const store::DraftJob& job, const std::string& reason,
+                                 std::optional<Timestamp> retry) {
+    m_writes.submit(fmt::format("record the failure of draft {}", job.id),
+                    [this, id = job.id, reason, retry] {
+                        m_store.fail_draft(id, reason, retry, m_clock.now());
+                    });
 }
 
 } // namespace trend::pipeline

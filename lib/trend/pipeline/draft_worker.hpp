@@ -6,6 +6,7 @@
 #include "trend/draft/openai.hpp"
 #include "trend/fetch/http_client.hpp"
 #include "trend/pipeline/retry.hpp"
+#include "trend/pipeline/write_queue.hpp"
 #include "trend/store/store.hpp"
 
 #include <functional>
@@ -39,6 +40,9 @@ struct DraftRun {
  * front matter, write the file atomically, store the same content (and queue its webhook) in
  * one transaction.
  *
+ * Writes go through the WriteQueue: a locked database delays them (a job that finds it locked
+ * before drafting is given back without counting the attempt), never the loop.
+ *
  * Crash safety: a crash leaves the job 'drafting'; the next start queues it again and the
  * worker redoes it. The file name is fixed by the job's slug and the spike's date, so the redo
  * overwrites the same file and a spike never gets two drafts. An LLM reply is stored the
@@ -53,6 +57,7 @@ class DraftWorker final {
     struct LlmCall;
 
     store::Store& m_store;
+    WriteQueue& m_writes;
     const config::Config& m_config;
     const Clock& m_clock;
     fetch::HttpClient* m_http; ///< null: built-in only (backtest)
@@ -62,8 +67,8 @@ class DraftWorker final {
 
 public:
     /** `http` null means built-in drafting whatever the config says. */
-    DraftWorker(store::Store& store, const config::Config& config, const Clock& clock,
-                fetch::HttpClient* http = nullptr);
+    DraftWorker(store::Store& store, WriteQueue& writes, const config::Config& config,
+                const Clock& clock, fetch::HttpClient* http = nullptr);
 
     /** Removes the temp files of draft writes a crash interrupted. Only the queue's owner
      *  (trendd, trendd --once) calls it, at start: another process may be writing. */
@@ -98,8 +103,11 @@ private:
     void finish(const store::DraftJob& job, const draft::Story& story, const draft::Draft& d,
                 config::DrafterKind drafter, const std::string& model,
                 const std::vector<std::string>& extra_problems, const std::string& note);
+    /** A failed attempt: logged, counted, recorded (queued again for `retry`, or failed). */
     void fail(const store::DraftJob& job, const std::string& reason,
               std::optional<Timestamp> retry);
+    void record_failure(const store::DraftJob& job, const std::string& reason,
+                        std::optional<Timestamp> retry);
 };
 
 } // namespace trend::pipeline

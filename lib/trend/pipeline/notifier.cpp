@@ -29,7 +29,10 @@ void Notifier::run_next(std::function<void(bool)> done) {
         const store::DraftSummary d = m_store.draft_summary(job->draft_id);
         event = {d.draft_id, d.spike_id, d.term, d.title, d.slug, d.status, d.path, d.unverified};
     } catch (const std::exception& e) {
-        m_store.notification_failed(job->id, 0, e.what(), std::nullopt);
+        m_writes.submit(fmt::format("give up the webhook of draft {}", job->draft_id),
+                        [this, id = job->id, error = std::string(e.what())] {
+                            m_store.notification_failed(id, 0, error, std::nullopt);
+                        });
         done(true);
         return;
     }
@@ -71,7 +74,10 @@ void Notifier::run_next(std::function<void(bool)> done) {
 void Notifier::record(const store::NotificationJob& job, const fetch::Response& r, bool ok,
                       Timestamp now) {
     if (ok) {
-        m_store.notification_delivered(job.id, r.http_status, now);
+        m_writes.submit(fmt::format("record the webhook delivery of draft {}", job.draft_id),
+                        [this, id = job.id, status = r.http_status, now] {
+                            m_store.notification_delivered(id, status, now);
+                        });
         log::info("notify", "draft {} announced to the webhook", job.draft_id);
         return;
     }
@@ -81,7 +87,10 @@ void Notifier::record(const store::NotificationJob& job, const fetch::Response& 
     std::optional<Timestamp> retry;
     if (again)
         retry = now + k_webhook_retry.delay(job.attempts, r.retry_after, random_unit());
-    m_store.notification_failed(job.id, r.http_status, error, retry);
+    m_writes.submit(fmt::format("record the failed webhook delivery of draft {}", job.draft_id),
+                    [this, id = job.id, status = r.http_status, error, retry] {
+                        m_store.notification_failed(id, status, error, retry);
+                    });
     log::error("notify", "webhook for draft {} failed (attempt {}): {}{}", job.draft_id,
                job.attempts, error, again ? "" : "; giving up");
 }

@@ -4,6 +4,7 @@
 #include "trend/config/config.hpp"
 #include "trend/fetch/http_client.hpp"
 #include "trend/pipeline/retry.hpp"
+#include "trend/pipeline/write_queue.hpp"
 #include "trend/store/store.hpp"
 
 #include <functional>
@@ -25,15 +26,16 @@ inline constexpr RetryPolicy k_webhook_retry{.first = Seconds{1},
  */
 class Notifier final {
     store::Store& m_store;
+    WriteQueue& m_writes;
     const config::NotifyConfig& m_config;
     const Clock& m_clock;
     fetch::HttpClient& m_http;
     bool m_busy = false;
 
 public:
-    Notifier(store::Store& store, const config::NotifyConfig& config, const Clock& clock,
-             fetch::HttpClient& http)
-        : m_store(store), m_config(config), m_clock(clock), m_http(http) {}
+    Notifier(store::Store& store, WriteQueue& writes, const config::NotifyConfig& config,
+             const Clock& clock, fetch::HttpClient& http)
+        : m_store(store), m_writes(writes), m_config(config), m_clock(clock), m_http(http) {}
 
     [[nodiscard]] bool enabled() const noexcept { return !m_config.webhook_url.empty(); }
     [[nodiscard]] bool busy() const noexcept { return m_busy; }

@@ -9,19 +9,22 @@ namespace trend::pipeline {
 Pipeline::Pipeline(boost::asio::io_context& io, config::Config config, const Clock& clock,
                    PipelineOptions options, std::function<void()> on_progress)
     : m_config(std::move(config)), m_clock(clock),
-      m_store(m_config.daemon.database, options.durability),
+      m_store(m_config.daemon.database, options.durability), m_writes(io),
       m_ingestor(m_store, detect::compile_rules(m_config.rules)),
       m_http(options.network ? std::make_unique<fetch::HttpClient>(io) : nullptr),
-      m_drafts(m_store, m_config, m_clock, m_http.get()),
+      m_drafts(m_store, m_writes, m_config, m_clock, m_http.get()),
       m_backlog(io, m_store, m_drafts, nullptr, m_clock, std::move(on_progress)) {
+    m_store.set_busy_timeout(options.busy_timeout);
     if (m_http) {
-        m_poller.emplace(*m_http, m_store, m_ingestor, m_clock);
-        m_notifier.emplace(m_store, m_config.notify, m_clock, *m_http);
+        m_poller.emplace(*m_http, m_store, m_ingestor, m_writes, m_clock);
+        m_notifier.emplace(m_store, m_writes, m_config.notify, m_clock, *m_http);
         m_backlog.set_notifier(&*m_notifier);
     }
     if (options.owner) {
-        if (const int n = m_store.requeue_interrupted_drafts(); n > 0)
-            log::notice("draft", "{} draft(s) interrupted by a crash are queued again", n);
+        m_writes.submit("queue the drafts a crash interrupted", [this] {
+            if (const int n = m_store.requeue_interrupted_drafts(); n > 0)
+                log::notice("draft", "{} draft(s) interrupted by a crash are queued again", n);
+        });
         m_drafts.sweep_temp_files();
     }
     if (m_poller)
@@ -44,6 +47,7 @@ void Pipeline::poll(const config::FeedConfig& feed, std::function<void(PollSumma
 
 void Pipeline::stop() {
     m_backlog.stop();
+    m_writes.stop();
     if (m_http)
         m_http->cancel_all();
 }

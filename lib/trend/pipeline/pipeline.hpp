@@ -8,6 +8,7 @@
 #include "trend/pipeline/ingest.hpp"
 #include "trend/pipeline/notifier.hpp"
 #include "trend/pipeline/poller.hpp"
+#include "trend/pipeline/write_queue.hpp"
 #include "trend/store/store.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -27,7 +28,13 @@ struct PipelineOptions {
      *  polling (a backtest). */
     bool network = true;
     store::Durability durability = store::Durability::normal;
+    /** How long a statement waits for another connection's lock. The daemon's loop waits a
+     *  few milliseconds and retries later (WriteQueue); a command can afford to wait. */
+    std::chrono::milliseconds busy_timeout{5000};
 };
+
+/** The daemon's busy timeout: no step of the loop sits in SQLite's busy wait for long. */
+inline constexpr std::chrono::milliseconds k_loop_busy_timeout{20};
 
 /**
  * The object graph every program runs, wired in one place: the database, the HTTP client on
@@ -42,6 +49,7 @@ class Pipeline final {
     config::Config m_config;
     const Clock& m_clock;
     store::Store m_store;
+    WriteQueue m_writes;
     Ingestor m_ingestor;
     std::unique_ptr<fetch::HttpClient> m_http; ///< null without the network
     std::optional<Poller> m_poller;
@@ -61,6 +69,8 @@ public:
     [[nodiscard]] store::Store& store() noexcept { return m_store; }
     [[nodiscard]] Ingestor& ingestor() noexcept { return m_ingestor; }
     [[nodiscard]] DraftWorker& drafts() noexcept { return m_drafts; }
+    /** Writes waiting for a locked database (status and metrics). */
+    [[nodiscard]] const WriteQueue& writes() const noexcept { return m_writes; }
 
     /** Takes a new configuration: rules, feeds (rows created, removed ones disabled), drafter
      *  and webhook settings. The database stays the one opened at construction. */
@@ -80,8 +90,9 @@ public:
         m_backlog.drain(horizon, std::move(settled), only);
     }
 
-    /** Shutdown: no new job starts and every transfer in flight is cancelled (a cancelled
-     *  transfer is never recorded as a failure). */
+    /** Shutdown: no new job starts, every transfer in flight is cancelled (a cancelled
+     *  transfer is never recorded as a failure) and writes still waiting for a locked
+     *  database are dropped (logged; their jobs are redone after the restart). */
     void stop();
 };
 

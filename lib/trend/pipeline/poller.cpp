@@ -5,20 +5,28 @@
 #include "trend/fetch/outcome.hpp"
 #include "trend/log/log.hpp"
 
+#include <fmt/format.h>
+
+#include <memory>
+
 #include <variant>
 
 namespace trend::pipeline {
 
 void Poller::sync_feeds(const config::Config& config) {
-    const Timestamp now = m_clock.now();
-    auto tx = m_store.begin();
-    std::vector<std::string> names;
-    for (const config::FeedConfig& f : config.feeds) {
-        m_feeds[f.name] = FeedRef{m_store.sync_feed(f, now), f.name, f.geo};
-        names.push_back(f.name);
-    }
-    m_store.disable_feeds_except(names);
-    tx.commit();
+    m_writes.submit("update the feeds table", [this, feeds = config.feeds] {
+        const Timestamp now = m_clock.now();
+        auto tx = m_store.begin();
+        std::map<std::string, FeedRef> refs;
+        std::vector<std::string> names;
+        for (const config::FeedConfig& f : feeds) {
+            refs[f.name] = FeedRef{m_store.sync_feed(f, now), f.name, f.geo};
+            names.push_back(f.name);
+        }
+        m_store.disable_feeds_except(names);
+        tx.commit();
+        m_feeds = std::move(refs);
+    });
 }
 
 void Poller::poll(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
@@ -40,21 +48,31 @@ void Poller::poll(const config::FeedConfig& feed, const config::DaemonConfig& da
     }
     m_http.start(std::move(req),
                  [this, feed, daemon, started, done = std::move(done)](fetch::Response response) {
-                     done(record(feed, daemon, started, std::move(response)));
+                     record(feed, daemon, started, std::move(response), done);
                  });
 }
 
-PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
-                           Timestamp started, fetch::Response response) {
-    PollSummary summary;
+void Poller::record(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
+                    Timestamp started, fetch::Response response,
+                    const std::function<void(PollSummary)>& done) {
+    /** What the write needs and the continuation reports, shared by both. */
+    struct Recording {
+        PollSummary summary;
+        store::PollRecord poll;
+        std::optional<feed::Snapshot> snapshot;
+        std::optional<store::Validators> validators;
+    };
+    auto r = std::make_shared<Recording>();
+    PollSummary& summary = r->summary;
     summary.feed = feed.name;
     summary.retry_after = response.retry_after;
     if (response.transport == fetch::Transport::cancelled) {
         summary.end = PollEnd::cancelled;
-        return summary;
+        done(summary);
+        return;
     }
 
-    store::PollRecord poll;
+    store::PollRecord& poll = r->poll;
     poll.started_at = started;
     poll.duration_ms = response.duration.count();
     if (response.http_status != 0)
@@ -62,8 +80,6 @@ PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonC
     poll.bytes = response.bytes;
     poll.retry_after = response.retry_after;
 
-    std::optional<feed::Snapshot> snapshot;
-    std::optional<store::Validators> validators;
     if (auto failure = fetch::failure_of(response)) {
         poll.outcome = failure->outcome;
         poll.error = failure->error;
@@ -77,38 +93,47 @@ PollSummary Poller::record(const config::FeedConfig& feed, const config::DaemonC
             poll.outcome = fetch::Outcome::parse_error;
             poll.error = err->message;
         } else {
-            snapshot = std::move(std::get<feed::Snapshot>(parsed));
+            r->snapshot = std::move(std::get<feed::Snapshot>(parsed));
             poll.outcome = fetch::Outcome::ok;
-            poll.items = static_cast<int>(snapshot->items.size());
+            poll.items = static_cast<int>(r->snapshot->items.size());
             summary.items = *poll.items;
-            for (const std::string& w : snapshot->warnings)
+            for (const std::string& w : r->snapshot->warnings)
                 log::warning("feed", "{}: {}", feed.name, w);
             if (!response.etag.empty() || !response.last_modified.empty())
-                validators = store::Validators{response.etag, response.last_modified};
+                r->validators = store::Validators{response.etag, response.last_modified};
         }
     }
     summary.outcome = poll.outcome;
     summary.error = poll.error;
 
-    try {
-        const auto it = m_feeds.find(feed.name);
-        if (it == m_feeds.end())
-            throw std::logic_error("feed polled before sync_feeds: " + feed.name);
-        poll.feed_id = it->second.id;
-        summary.stats = m_ingestor.record(it->second, poll, snapshot ? &*snapshot : nullptr,
-                                          validators ? &*validators : nullptr, m_clock.now());
-    } catch (const std::exception& e) {
-        summary.end = PollEnd::not_stored;
-        summary.error = e.what();
-        log::error("store", "{}: poll could not be stored: {}", feed.name, e.what());
-        return summary;
-    }
-    if (fetch::is_success(poll.outcome))
-        log::info("poll", "{}: {} ({} items, {} ms)", feed.name, fetch::to_string(poll.outcome),
-                  summary.items, poll.duration_ms);
-    else
-        log::error("poll", "{}: {}: {}", feed.name, fetch::to_string(poll.outcome), poll.error);
-    return summary;
+    // The feeds row is written before any of its polls (the queue keeps the order).
+    m_writes.submit(
+        fmt::format("record a poll of feed {}", feed.name),
+        [this, r, name = feed.name] {
+            const auto it = m_feeds.find(name);
+            if (it == m_feeds.end())
+                throw std::logic_error("feed polled before sync_feeds: " + name);
+            r->poll.feed_id = it->second.id;
+            r->summary.stats = m_ingestor.record(it->second, r->poll,
+                                                 r->snapshot ? &*r->snapshot : nullptr,
+                                                 r->validators ? &*r->validators : nullptr,
+                                                 m_clock.now());
+        },
+        [r, done, name = feed.name] {
+            const store::PollRecord& p = r->poll;
+            if (fetch::is_success(p.outcome))
+                log::info("poll", "{}: {} ({} items, {} ms)", name, fetch::to_string(p.outcome),
+                          r->summary.items, p.duration_ms);
+            else
+                log::error("poll", "{}: {}: {}", name, fetch::to_string(p.outcome), p.error);
+            done(r->summary);
+        },
+        [r, done, name = feed.name](const std::exception& e) {
+            log::error("store", "{}: poll could not be stored: {}", name, e.what());
+            r->summary.end = PollEnd::not_stored;
+            r->summary.error = e.what();
+            done(r->summary);
+        });
 }
 
 } // namespace trend::pipeline

@@ -3,6 +3,7 @@
 
 #include "trend/config/config.hpp"
 #include "trend/pipeline/ingest.hpp"
+#include "trend/pipeline/write_queue.hpp"
 #include "trend/fetch/http_client.hpp"
 #include "trend/fetch/outcome.hpp"
 
@@ -45,29 +46,35 @@ struct PollSummary {
 
 /**
  * Fetches a feed, parses it and records the poll through the Ingestor: the whole path from a
- * configured feed to rows. Owned by and used on the event loop thread.
+ * configured feed to rows. Writes go through the WriteQueue, so a locked database delays the
+ * recording (the poll's `done` waits with it), never the loop. Owned by and used on the event
+ * loop thread.
  */
 class Poller final {
     fetch::HttpClient& m_http;
     store::Store& m_store;
     Ingestor& m_ingestor;
+    WriteQueue& m_writes;
     const Clock& m_clock;
     std::map<std::string, FeedRef> m_feeds;
 
 public:
-    Poller(fetch::HttpClient& http, store::Store& store, Ingestor& ingestor, const Clock& clock)
-        : m_http(http), m_store(store), m_ingestor(ingestor), m_clock(clock) {}
+    Poller(fetch::HttpClient& http, store::Store& store, Ingestor& ingestor, WriteQueue& writes,
+           const Clock& clock)
+        : m_http(http), m_store(store), m_ingestor(ingestor), m_writes(writes), m_clock(clock) {}
 
     /** Creates/updates the feeds rows of the config and disables the ones it no longer has. */
     void sync_feeds(const config::Config& config);
 
-    /** Starts polling `feed`; `done` runs on the loop when the poll is recorded. */
+    /** Starts polling `feed`; `done` runs on the loop when the poll is recorded (or could not
+     *  be). */
     void poll(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
               std::function<void(PollSummary)> done);
 
 private:
-    PollSummary record(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
-                       Timestamp started, fetch::Response response);
+    void record(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
+                Timestamp started, fetch::Response response,
+                const std::function<void(PollSummary)>& done);
 };
 
 } // namespace trend::pipeline

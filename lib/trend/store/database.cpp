@@ -38,6 +38,14 @@ int migrate(SQLite::Database& db) {
     return applied;
 }
 
+bool is_busy(const std::exception& e) noexcept {
+    const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+    if (sqlite == nullptr)
+        return false;
+    const int code = sqlite->getErrorCode() & 0xff;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 SQLite::Database open_database(const fs::path& path, Access access) {
     try {
         if (access == Access::read_only) {

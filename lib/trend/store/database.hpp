@@ -21,6 +21,10 @@ public:
     using DatabaseError::DatabaseError;
 };
 
+/** Whether `e` is SQLite saying the database is locked by another connection (SQLITE_BUSY or
+ *  SQLITE_LOCKED): the operation rolled back and may simply be tried again later. */
+[[nodiscard]] bool is_busy(const std::exception& e) noexcept;
+
 enum class Access {
     read_write, ///< the daemon (and backtest): creates, migrates, WAL
     read_only,  ///< trendctl and analysts: never writes, works while trendd runs

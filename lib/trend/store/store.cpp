@@ -329,6 +329,14 @@ int Store::requeue_interrupted_drafts() {
     return m_db.exec("UPDATE drafts SET status = 'queued' WHERE status = 'drafting'");
 }
 
+void Store::release_draft(Id draft_id, Timestamp now) {
+    SQLite::Statement u(m_db, "UPDATE drafts SET status = 'queued', attempts = max(attempts - 1, 0), "
+                              "next_attempt_at = :soon WHERE id = :id AND status = 'drafting'");
+    u.bind(":soon", format_iso(now + Seconds{1}));
+    u.bind(":id", draft_id);
+    u.exec();
+}
+
 bool Store::slug_taken(const std::string& slug, Id draft_id) {
     SQLite::Statement q(m_db, "SELECT 1 FROM drafts WHERE slug = :slug AND id <> :id");
     q.bind(":slug", slug);

@@ -136,6 +136,13 @@ public:
     /** Opens (creating and migrating) the database. Throws DatabaseError. */
     explicit Store(const std::filesystem::path& path, Durability durability = Durability::normal);
 
+    /** How long a statement waits for another connection's lock before it fails with
+     *  SQLITE_BUSY (is_busy()). 5 s by default; the daemon's loop uses a few milliseconds and
+     *  retries later instead (pipeline/write_queue.hpp). */
+    void set_busy_timeout(std::chrono::milliseconds timeout) {
+        m_db.setBusyTimeout(static_cast<int>(timeout.count()));
+    }
+
     /** BEGIN IMMEDIATE: every write goes through one of these (rolls back unless committed). */
     [[nodiscard]] SQLite::Transaction begin() {
         return SQLite::Transaction(m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -189,6 +196,9 @@ public:
      *  its own transaction, so two processes never take the same job. */
     [[nodiscard]] std::optional<DraftJob> claim_draft(Timestamp now,
                                                       std::optional<Id> only = std::nullopt);
+    /** Gives a claimed job back to the queue without counting the attempt (the database was
+     *  locked, not the job at fault); it is due again a second after `now`. */
+    void release_draft(Id draft_id, Timestamp now);
     /** Whether another draft already uses the slug. */
     [[nodiscard]] bool slug_taken(const std::string& slug, Id draft_id);
     void set_draft_slug(Id draft_id, const std::string& slug);
