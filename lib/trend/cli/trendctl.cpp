@@ -65,7 +65,7 @@ struct Globals {
     double timeout_s = 5;
     config::Config config;
 
-    /** One request to the daemon; throws control::Unreachable. */
+    /** One request to the daemon; throws control::Unreachable or control::NoAnswer. */
     control::Reply ask(std::string_view cmd, std::string_view feed = {}, double timeout = 0) const {
         const auto ms = static_cast<long long>((timeout > 0 ? timeout : timeout_s) * 1000);
         return control::call(config.daemon.control_socket, cmd, feed,
@@ -213,20 +213,33 @@ std::string time_text(const std::optional<Timestamp>& t) {
 int cmd_status(Globals& g) {
     const fs::path socket = g.config.daemon.control_socket;
     std::optional<control::Reply> live;
-    std::string unreachable;
+    std::string unreachable; ///< why the daemon is not running
+    std::string no_answer;   ///< why a running daemon gave no status
     try {
         live = g.ask("status");
+        if (!live->ok)
+            no_answer = fmt::format("{}: {}", live->error, live->message);
     } catch (const control::Unreachable& e) {
         unreachable = e.what();
+    } catch (const std::exception& e) { // NoAnswer, or a reply that is not one
+        no_answer = e.what();
     }
     rapidjson::Document daemon_status;
     if (live && live->ok)
         daemon_status.Parse(live->data_json.c_str());
-    const bool running = live && live->ok && daemon_status.IsObject() &&
-                         daemon_status.HasMember("healthy") && daemon_status["healthy"].IsBool();
-    const bool healthy = running && daemon_status["healthy"].GetBool();
-    const std::string health = !running ? "not_running" : healthy ? "ok" : "degraded";
-    const int code = running ? (healthy ? k_exit_ok : k_exit_failed) : k_exit_not_running;
+    const bool answered = live && live->ok && daemon_status.IsObject() &&
+                          daemon_status.HasMember("healthy") && daemon_status["healthy"].IsBool();
+    if (live && live->ok && !answered)
+        no_answer = "the status reply is not what this trendctl understands";
+    const bool running = answered || !no_answer.empty();
+    const bool healthy = answered && daemon_status["healthy"].GetBool();
+    // A daemon that runs but does not answer is not "not running" (a false alarm for
+    // monitoring): it is busy, and that is a problem, exit 1.
+    const std::string health = !running      ? "not_running"
+                               : !answered ? "busy"
+                               : healthy   ? "ok"
+                                           : "degraded";
+    const int code = !running ? k_exit_not_running : healthy ? k_exit_ok : k_exit_failed;
 
     std::optional<DatabaseView> view;
     std::string db_error;
@@ -254,8 +267,12 @@ int cmd_status(Globals& g) {
                                 w.Bool(running);
                                 w.Key("socket");
                                 json::put(w, socket.string());
+                                if (!no_answer.empty()) {
+                                    w.Key("error");
+                                    json::put(w, no_answer);
+                                }
                                 w.Key("status");
-                                if (running)
+                                if (answered)
                                     w.RawValue(live->data_json.data(), live->data_json.size(),
                                                rapidjson::kObjectType);
                                 else
@@ -285,11 +302,12 @@ int cmd_status(Globals& g) {
                             }).c_str());
         return code;
     }
-    if (running)
+    if (answered)
         print_daemon(daemon_status);
+    else if (running)
+        std::printf("trendd: running but not answering (%s)\n\n", no_answer.c_str());
     else
-        std::printf("trendd: not running (%s)\n",
-                    unreachable.empty() ? "no status reply" : unreachable.c_str());
+        std::printf("trendd: not running (%s)\n", unreachable.c_str());
     if (!view) {
         std::printf("database: cannot open: %s\n", db_error.c_str());
         return code;
@@ -329,6 +347,9 @@ int cmd_live(Globals& g, const std::string& cmd, const std::string& feed) {
         r = g.ask(cmd, feed, cmd == "poll" ? std::max(g.timeout_s, 120.0) : 0);
     } catch (const control::Unreachable& e) {
         throw CommandError(fmt::format("trendd is not running ({})", e.what()), k_exit_not_running);
+    } catch (const control::NoAnswer& e) {
+        throw CommandError(fmt::format("trendd runs but did not answer ({})", e.what()),
+                           k_exit_failed, "busy");
     }
     if (!r.ok)
         throw CommandError(fmt::format("{}: {}", r.error, r.message), k_exit_failed, r.error);

@@ -19,7 +19,10 @@ using local = asio::local::stream_protocol;
 namespace {
 
 constexpr int k_max_sessions = 64;
-constexpr std::chrono::seconds k_idle{60};
+/** A session that has not sent a whole request for this long is closed. */
+constexpr std::chrono::seconds k_silent{10};
+/** A client that does not read its reply for this long is dropped. */
+constexpr std::chrono::seconds k_unread{30};
 
 /** Whether a process accepts connections on the socket file. */
 bool someone_answers(asio::io_context& io, const std::filesystem::path& path) {
@@ -36,16 +39,18 @@ struct Server::Session : std::enable_shared_from_this<Session> {
     asio::streambuf buffer{k_max_request_bytes + 1};
     asio::steady_timer idle;
     Handler& handler;
-    std::shared_ptr<int> count;
+    /** Waiting for the client's next request (not for a reply of ours, not writing): such a
+     *  session may be closed to make room for another client. */
+    bool reading = false;
+    std::chrono::steady_clock::time_point reading_since;
 
-    Session(local::socket s, Handler& h, std::shared_ptr<int> c)
-        : socket(std::move(s)), idle(socket.get_executor()), handler(h), count(std::move(c)) {
-        ++*count;
-    }
-    ~Session() { --*count; }
+    Session(local::socket s, Handler& h)
+        : socket(std::move(s)), idle(socket.get_executor()), handler(h) {}
 
     void read() {
-        idle.expires_after(k_idle);
+        reading = true;
+        reading_since = std::chrono::steady_clock::now();
+        idle.expires_after(k_silent);
         idle.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (!ec)
                 self->close(); // silent for too long
@@ -58,6 +63,7 @@ struct Server::Session : std::enable_shared_from_this<Session> {
     }
 
     void on_line(boost::system::error_code ec, std::size_t n) {
+        reading = false;
         idle.cancel();
         if (ec == asio::error::not_found) { // the line outgrew the buffer
             write(error_reply("too-large",
@@ -86,7 +92,7 @@ struct Server::Session : std::enable_shared_from_this<Session> {
 
     void write(std::string reply, bool then_close) {
         // A client that never reads must not hold a session for ever.
-        idle.expires_after(k_idle);
+        idle.expires_after(k_unread);
         idle.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (!ec)
                 self->close();
@@ -111,8 +117,7 @@ struct Server::Session : std::enable_shared_from_this<Session> {
 };
 
 Server::Server(asio::io_context& io, std::filesystem::path path, Handler handler)
-    : m_acceptor(io), m_path(std::move(path)), m_handler(std::move(handler)),
-      m_sessions(std::make_shared<int>(0)) {
+    : m_acceptor(io), m_path(std::move(path)), m_handler(std::move(handler)) {
     if (m_path.string().size() >= sizeof(sockaddr_un::sun_path))
         throw ServerError(fmt::format("{}: control socket path too long", m_path.string()));
     std::error_code fs_ec;
@@ -155,14 +160,36 @@ void Server::accept() {
         if (ec == asio::error::operation_aborted || !m_acceptor.is_open())
             return;
         if (!ec) {
-            auto session = std::make_shared<Session>(std::move(socket), m_handler, m_sessions);
-            if (*m_sessions > k_max_sessions)
-                session->write(error_reply("busy", "too many control connections"), true);
-            else
+            auto session = std::make_shared<Session>(std::move(socket), m_handler);
+            if (make_room()) {
+                m_sessions.push_back(session);
                 session->read();
+            } else {
+                session->write(error_reply("busy", "too many control connections"), true);
+            }
         }
         accept();
     });
+}
+
+bool Server::make_room() {
+    std::erase_if(m_sessions, [](const std::weak_ptr<Session>& w) { return w.expired(); });
+    if (m_sessions.size() < k_max_sessions)
+        return true;
+    // Full: the client that has been silent longest makes room, so that silent connections
+    // can never lock out a `trendctl status`. Sessions waiting for a reply of ours stay.
+    std::shared_ptr<Session> oldest;
+    for (const auto& w : m_sessions)
+        if (auto s = w.lock(); s && s->reading && (!oldest || s->reading_since < oldest->reading_since))
+            oldest = std::move(s);
+    if (!oldest)
+        return false;
+    log::info("control", "control sessions full: closing the longest silent one");
+    oldest->close();
+    std::erase_if(m_sessions, [&](const std::weak_ptr<Session>& w) {
+        return w.expired() || w.lock() == oldest;
+    });
+    return true;
 }
 
 } // namespace trend::control

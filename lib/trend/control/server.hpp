@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace trend::control {
 
@@ -23,8 +24,10 @@ public:
  * The daemon's side of the control socket: accepts connections, reads one request per line
  * (at most k_max_request_bytes), hands it to the handler and writes the reply it gets back
  * (the handler may answer later, e.g. after a poll finished). Malformed or oversized requests
- * get an error reply; a silent client costs one idle session and is closed after 60 s of
- * silence; at most 64 sessions at once. Lives on the io_context thread.
+ * get an error reply. A client that sends no request is closed after 10 s, one that does not
+ * read its reply after 30 s. At most 64 sessions at once; when full, the session that has been
+ * silent longest is closed for the newcomer, so silent connections cannot lock out a
+ * `trendctl status`. Lives on the io_context thread.
  */
 class Server final {
 public:
@@ -36,7 +39,7 @@ private:
     boost::asio::local::stream_protocol::acceptor m_acceptor;
     std::filesystem::path m_path;
     Handler m_handler;
-    std::shared_ptr<int> m_sessions; ///< live session count, shared with the sessions
+    std::vector<std::weak_ptr<Session>> m_sessions; ///< the live ones (expired ones linger)
 
 public:
     /** Binds `path` (mode 0660), replacing a stale socket file that nothing answers on.
@@ -51,6 +54,9 @@ public:
 
 private:
     void accept();
+    /** Whether a new session fits: at most 64, the longest silent one closed to make room
+     *  when full. False when every session waits for a reply of ours. */
+    bool make_room();
 };
 
 } // namespace trend::control

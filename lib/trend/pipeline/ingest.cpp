@@ -6,6 +6,8 @@
 #include "trend/util/fs.hpp"
 #include "trend/util/text.hpp"
 
+#include <fmt/format.h>
+
 namespace trend::pipeline {
 
 IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
@@ -45,6 +47,9 @@ IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
         m_store.set_validators(feed.id, *validators);
     util::crash_point("ingest-before-commit");
     tx.commit();
+    // Announced once they exist: a transaction that rolls back (a full disk) announces nothing.
+    for (const std::string& line : stats.announcements)
+        log::notice("detect", "{}", line);
     return stats;
 }
 
@@ -91,8 +96,9 @@ void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, store::Id ter
             s.reason = d.reason;
             const store::Id spike_id = m_store.insert_spike(s);
             stats.spikes.push_back(spike_id);
-            log::notice("detect", "spike {}: rule {} term \"{}\" in {}: {}", spike_id, rule.name(),
-                        item.term, feed.name, d.reason);
+            stats.announcements.push_back(fmt::format("spike {}: rule {} term \"{}\" in {}: {}",
+                                                      spike_id, rule.name(), item.term, feed.name,
+                                                      d.reason));
             if (rc.action == config::Action::draft)
                 stats.drafts.push_back(m_store.queue_draft(spike_id, now));
         }

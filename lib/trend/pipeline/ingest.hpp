@@ -22,6 +22,7 @@ struct IngestStats {
     std::vector<store::Id> spikes; ///< spikes fired by this poll
     std::vector<store::Id> drafts; ///< draft jobs queued by this poll
     int resolved = 0;              ///< spikes resolved at this poll
+    std::vector<std::string> announcements; ///< log lines of new spikes, logged after commit
 };
 
 /**
