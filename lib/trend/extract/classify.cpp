@@ -141,9 +141,33 @@ std::optional<Verdict> not_an_article(const Signals& s, const PageMeta& meta, st
     const bool article_metadata = meta.json_ld_article || meta.og_type == "article";
     const std::string host = util::url_host(url);
 
-    // Index pages: lists of teasers.
+    // Consent walls served from a consent host, whatever the page looks like.
+    if (host.starts_with("consent.") || host.starts_with("guce.") ||
+        host.find(".consent.") != std::string::npos)
+        return Verdict{Outcome::consent_wall,
+                       "the page is served by a consent host (" + host + ")"};
+
+    // What the page says it is.
     if (!meta.json_ld_article && is_type(meta, {"CollectionPage", "ItemList", "SearchResultsPage"}))
         return Verdict{Outcome::index_page, "JSON-LD describes a collection page, not an article"};
+    const bool truncated = body_words > 0 && body_words * 2 > words * 3;
+    if (meta.free_access == false && (words < k_short_words || truncated))
+        return Verdict{Outcome::paywall, "JSON-LD isAccessibleForFree is false and only " +
+                                             words_text(words) + " are on the page"};
+
+    // Consent walls: little text, and that text about cookies and consent.
+    const std::size_t consent_phrases =
+        count_of(s.text, {"cookie", "consent", "privacy", "accept all", "agree", "personal data",
+                          "partners", "manage preferences", "your choices", "legitimate interest",
+                          "datenschutz", "zustimm", "akzeptieren", "accepter", "aceptar", "gdpr",
+                          "personalised", "personalized"});
+    if (words < k_short_words &&
+        (consent_phrases >= 3 || (s.consent_element && consent_phrases >= 2)))
+        return Verdict{Outcome::consent_wall,
+                       "consent wording (" + std::to_string(consent_phrases) +
+                           " phrases) and only " + words_text(words) + " of text"};
+
+    // Index pages: a home page, or teasers, and nothing saying "article".
     if (!article_metadata) {
         const std::string_view path = url_path(url);
         if (!host.empty() && (path.empty() || path == "/") && words < 2000)
@@ -165,35 +189,15 @@ std::optional<Verdict> not_an_article(const Signals& s, const PageMeta& meta, st
     if (s.videos > 0 && !article_metadata && words < k_min_article_words)
         return Verdict{Outcome::video_only, "a video player and " + words_text(words) + " of text"};
 
-    // Paywalls.
-    const bool truncated = body_words > 0 && body_words * 2 > words * 3;
+    // Paywalls the markup or the wording gives away.
     const bool paywall_words =
         has_any(s.text, {"subscribe to continue", "subscribe to read", "subscribers only",
                          "subscriber-only", "for subscribers", "already a subscriber",
                          "to continue reading", "sign in to read", "subscribe now to"});
-    if (meta.free_access == false && (words < k_short_words || truncated))
-        return Verdict{Outcome::paywall, "JSON-LD isAccessibleForFree is false and only " +
-                                             words_text(words) + " are on the page"};
     if ((s.paywall_element || paywall_words) && words < k_short_words)
         return Verdict{Outcome::paywall,
                        std::string(s.paywall_element ? "paywall markup" : "subscription wording") +
                            " and only " + words_text(words) + " of text"};
-
-    // Consent walls.
-    if (host.starts_with("consent.") || host.starts_with("guce.") ||
-        host.find(".consent.") != std::string::npos)
-        return Verdict{Outcome::consent_wall,
-                       "the page is served by a consent host (" + host + ")"};
-    const std::size_t consent_phrases =
-        count_of(s.text, {"cookie", "consent", "privacy", "accept all", "agree", "personal data",
-                          "partners", "manage preferences", "your choices", "legitimate interest",
-                          "datenschutz", "zustimm", "akzeptieren", "accepter", "aceptar", "gdpr",
-                          "personalised", "personalized"});
-    if (words < k_short_words &&
-        (consent_phrases >= 3 || (s.consent_element && consent_phrases >= 2)))
-        return Verdict{Outcome::consent_wall,
-                       "consent wording (" + std::to_string(consent_phrases) +
-                           " phrases) and only " + words_text(words) + " of text"};
 
     // Pages that need JavaScript.
     if (words < k_min_article_words) {

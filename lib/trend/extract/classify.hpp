@@ -35,15 +35,20 @@ struct Verdict {
 /**
  * The class of a page that is not an article, or nullopt when it may be one. `words` is the
  * word count of the best text found; `body_words` that of the JSON-LD articleBody (0 when
- * none); `teasers` the headings of the scored content that are links. Rules (first match
- * wins): index pages (a JSON-LD CollectionPage/ItemList with no article entity; without
- * article metadata, a site's root URL, five teasers in the content or six <article>s); video pages
- * (og:type video.* or a VideoObject without an article entity, or a player, with under 150
- * words); paywalls (isAccessibleForFree false, or paywall markup or wording, with under 150
- * words or a JSON-LD body over 1.5 times longer than the page's text); consent walls (under
- * 150 words and three consent phrases, or a consent host); JavaScript shells (under 50 words
- * and "enable JavaScript" wording, or an empty app root, or scripts and under 200 characters
- * of text).
+ * none); `teasers` the headings of the scored content that are links. The first rule that
+ * matches wins:
+ *  1. consent wall: the URL's host is a consent host (consent.*, guce.*);
+ *  2. index page: a JSON-LD CollectionPage, ItemList or SearchResultsPage, no article entity;
+ *  3. paywall: JSON-LD isAccessibleForFree false, and under 150 words on the page or a
+ *     JSON-LD body over 1.5 times longer than the page's text;
+ *  4. consent wall: under 150 words, and three consent phrases (two with consent markup);
+ *  5. index page, without article metadata (og:type article, JSON-LD article): the site's
+ *     home page, five teasers in the content, or six <article>s;
+ *  6. video: og:type video.* or a VideoObject without an article, under 150 words; or a
+ *     player, no article metadata, under 50 words;
+ *  7. paywall: paywall markup or subscription wording, under 150 words;
+ *  8. JavaScript shell, under 50 words: "enable JavaScript" wording, or an empty app root
+ *     with scripts, or scripts and under 200 characters of text.
  */
 [[nodiscard]] std::optional<Verdict> not_an_article(const Signals& s, const PageMeta& meta,
                                                     std::size_t words, std::size_t body_words,

@@ -353,8 +353,9 @@ public:
             if (!m_stack.empty() && m_stack.back().tag == GUMBO_TAG_OPTION)
                 m_stack.pop_back();
             break;
-        case GUMBO_TAG_A:
-            close(GUMBO_TAG_A, is_scope_boundary);
+        case GUMBO_TAG_A: // an <a> right in an <a> closes it; one under <b><i> is reopened
+            if (!m_stack.empty() && m_stack.back().tag == GUMBO_TAG_A)
+                m_stack.pop_back();
             break;
         default:
             if (is_heading(tag) && !m_stack.empty() && is_heading(m_stack.back().tag))
