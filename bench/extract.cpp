@@ -39,6 +39,15 @@ namespace {
 
 constexpr double k_mb = 1e6; // MB = 10^6 bytes
 
+/** Pages whose expected text is not one article (tests/data/articles/PROVENANCE.md: a section
+ *  front); a second mean leaves them out. */
+constexpr std::string_view k_not_articles[] = {"nytimes-5"};
+
+bool is_article_page(std::string_view name) {
+    return std::find(std::begin(k_not_articles), std::end(k_not_articles), name) ==
+           std::end(k_not_articles);
+}
+
 struct Options {
     fs::path pages = fs::path(TRENDD_SOURCE_DIR) / "tests" / "data" / "articles";
     int runs = 20;
@@ -253,6 +262,9 @@ int main(int argc, char** argv) try {
     double f1_sum = 0;
     double peer_sum = 0;
     std::size_t peer_pages = 0;
+    double article_f1_sum = 0;
+    double article_peer_sum = 0;
+    std::size_t article_pages = 0;
     std::size_t meta_pages = 0;
     std::size_t field_ok[4] = {0, 0, 0, 0};
     std::size_t field_n[4] = {0, 0, 0, 0};
@@ -276,12 +288,16 @@ int main(int argc, char** argv) try {
 
         const double f1 = extract::word_f1(a.text, page.expected_text);
         f1_sum += f1;
+        const bool article_page = is_article_page(name);
+        article_f1_sum += article_page ? f1 : 0;
+        article_pages += article_page ? 1 : 0;
         std::string peer_f1 = "-";
         if (const auto it = peer.find(name); it != peer.end()) {
             const double pf =
                 it->second.text ? extract::word_f1(*it->second.text, page.expected_text) : 0.0;
             peer_f1 = it->second.text ? fmt::format("{:.3f}", pf) : "error";
             peer_sum += pf;
+            article_peer_sum += article_page ? pf : 0;
             ++peer_pages;
         }
         const test::MetadataMatch m = test::compare_metadata(a, page.expected);
@@ -314,8 +330,16 @@ int main(int argc, char** argv) try {
     const double peer_mean = peer_pages > 0 ? peer_sum / static_cast<double>(peer_pages) : 0;
     const double total_time = std::accumulate(times.begin(), times.end(), 0.0);
     const double median_time = median(times);
+    const bool peer_ran = peer_pages == names.size();
     fmt::print("\nmean F1 over {} pages: trendd {:.3f}, readability-lxml {}\n", names.size(),
-               mean_f1, peer_pages == names.size() ? fmt::format("{:.3f}", peer_mean) : "not run");
+               mean_f1, peer_ran ? fmt::format("{:.3f}", peer_mean) : "not run");
+    if (article_pages > 0 && article_pages < names.size()) {
+        const auto d = static_cast<double>(article_pages);
+        fmt::print("mean F1 over the {} article pages (without the section front): trendd {:.3f}, "
+                   "readability-lxml {}\n",
+                   article_pages, article_f1_sum / d,
+                   peer_ran ? fmt::format("{:.3f}", article_peer_sum / d) : "not run");
+    }
     fmt::print(
         "metadata: {}/{} pages match (title {}/{}, byline {}/{}, published {}/{}, lang {}/{}; "
         "T B P L: match, t b p l: differ, -: expected value is null)\n",
@@ -330,13 +354,13 @@ int main(int argc, char** argv) try {
     bool met = true;
     if (o.only.empty()) {
         const bool f1_ok = mean_f1 >= 0.90;
-        const bool peer_ok = peer_pages != names.size() || mean_f1 >= peer_mean;
+        const bool peer_ok = !peer_ran || mean_f1 >= peer_mean;
         const bool speed_ok = 1 / median_time >= 100;
         const bool meta_ok = meta_pages >= 20;
         fmt::print("targets: mean F1 >= 0.90 {}; not below readability-lxml {}; median page >= 100 "
                    "pages/s {}; metadata on >= 20 of 24 pages {}\n",
-                   verdict(f1_ok), peer_pages == names.size() ? verdict(peer_ok) : "not run",
-                   verdict(speed_ok), verdict(meta_ok));
+                   verdict(f1_ok), peer_ran ? verdict(peer_ok) : "not run", verdict(speed_ok),
+                   verdict(meta_ok));
         met = f1_ok && peer_ok && speed_ok && meta_ok;
     }
     return o.check && !met ? 1 : 0;
