@@ -15,6 +15,7 @@
 #include "trend/extract/extract.hpp"
 
 #include "article_pages.hpp"
+#include "machine.hpp"
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -201,28 +202,6 @@ std::string flags(const test::ExpectedMetadata& e, const test::MetadataMatch& m)
     return s;
 }
 
-std::string cpu_model() {
-    try {
-        const std::string info = test::read_bytes("/proc/cpuinfo");
-        const auto p = info.find("model name");
-        if (p != std::string::npos) {
-            const auto colon = info.find(':', p);
-            const auto eol = info.find('\n', p);
-            if (colon != std::string::npos && colon < eol)
-                return info.substr(colon + 2, eol - colon - 2);
-        }
-    } catch (const std::exception&) {
-    }
-    return "unknown CPU";
-}
-
-std::string load_average() {
-    double l[3] = {0, 0, 0};
-    if (::getloadavg(l, 3) != 3)
-        return "unknown";
-    return fmt::format("{:.1f} {:.1f} {:.1f}", l[0], l[1], l[2]);
-}
-
 std::string verdict(bool ok) {
     return ok ? "met" : "MISSED";
 }
@@ -239,7 +218,7 @@ int main(int argc, char** argv) try {
     fmt::print("bench_extract  trendd {}  {} build{}\n", TRENDD_VERSION, TRENDD_BUILD_TYPE,
                optimised);
     fmt::print("machine        {} cores ({}), load average {}\n",
-               std::thread::hardware_concurrency(), cpu_model(), load_average());
+               std::thread::hardware_concurrency(), bench::cpu_model(), bench::load_average());
 
     std::vector<std::string> names = test::article_page_names(o.pages);
     if (!o.only.empty()) {

@@ -118,57 +118,24 @@ bool is_div_to_p_block(GumboTag t) {
     }
 }
 
-/** Elements that start a new paragraph of the output. */
+/** Elements that start a new paragraph of the output: the block elements, table parts and
+ *  line breaks. */
 bool is_block(GumboTag t) {
     switch (t) {
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY:
     case GUMBO_TAG_BR:
     case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_FORM:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_HGROUP:
     case GUMBO_TAG_HR:
     case GUMBO_TAG_LEGEND:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_MENU:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE:
     case GUMBO_TAG_TBODY:
     case GUMBO_TAG_TD:
     case GUMBO_TAG_TFOOT:
     case GUMBO_TAG_TH:
     case GUMBO_TAG_THEAD:
     case GUMBO_TAG_TR:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_BODY:
         return true;
     default:
-        return false;
+        return closes_paragraph(t);
     }
 }
 

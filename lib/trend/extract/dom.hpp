@@ -131,6 +131,10 @@ public:
     [[nodiscard]] std::size_t element_child_count(NodeId id) const;
 };
 
+/** HTML elements whose start tag closes an open <p> (the HTML standard's list, "in body"
+ *  insertion mode): the block elements. */
+[[nodiscard]] bool closes_paragraph(GumboTag tag);
+
 /** The hint:: bits of an element with these class and id attributes (not `hidden`). */
 [[nodiscard]] std::uint32_t hints_of(std::string_view class_attr, std::string_view id_attr);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/extract/source.hpp"
 
+#include "trend/extract/dom.hpp"
 #include "trend/util/charset.hpp"
 #include "trend/util/text.hpp"
 
@@ -209,50 +210,6 @@ bool is_void(GumboTag t) {
     }
 }
 
-bool closes_p(GumboTag t) {
-    switch (t) {
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DIR:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_FORM:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_HGROUP:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_LISTING:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_MENU:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_UL:
-        return true;
-    default:
-        return false;
-    }
-}
-
 bool is_scope_boundary(GumboTag t) {
     switch (t) {
     case GUMBO_TAG_HTML:
@@ -314,7 +271,7 @@ public:
     [[nodiscard]] std::size_t depth() const { return m_stack.size(); }
 
     void start(GumboTag tag, std::string_view name) {
-        if (closes_p(tag))
+        if (closes_paragraph(tag))
             close(GUMBO_TAG_P, is_scope_boundary);
         switch (tag) {
         case GUMBO_TAG_LI:
