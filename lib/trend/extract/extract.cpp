@@ -9,6 +9,7 @@
 #include "trend/extract/source.hpp"
 #include "trend/util/text.hpp"
 
+#include <exception>
 #include <new>
 #include <variant>
 
@@ -136,14 +137,19 @@ Article run(const Input& in) {
 } // namespace
 
 Article extract(const Input& input) noexcept {
+    Article a;
+    a.outcome = Outcome::malformed;
     try {
         return run(input);
-    } catch (...) { // std::bad_alloc: the only exception the extractor lets through
-        Article a;
-        a.outcome = Outcome::malformed;
+    } catch (const std::bad_alloc&) {
         a.reason = "out of memory";
-        return a;
+    } catch (const std::exception& e) { // a bug: say so rather than take the page down with it
+        a.reason = "internal error: ";
+        a.reason += e.what();
+    } catch (...) {
+        a.reason = "internal error";
     }
+    return a;
 }
 
 std::string_view to_string(Outcome o) noexcept {

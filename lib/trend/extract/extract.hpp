@@ -78,8 +78,9 @@ struct Article {
 };
 
 /**
- * Extracts the article of an HTML page. Never throws (a std::bad_alloc is reported as
- * Outcome::malformed); metadata is filled whatever the outcome, when the page has any.
+ * Extracts the article of an HTML page. Never throws: running out of memory is reported as
+ * Outcome::malformed, "out of memory" (and a bug as "internal error: ..."). Metadata is
+ * filled whatever the outcome, when the page has any.
  */
 [[nodiscard]] Article extract(const Input& input) noexcept;
 
