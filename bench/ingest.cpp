@@ -12,6 +12,7 @@
 // Each store run gets a fresh SQLite file with the daemon's settings (WAL, synchronous=NORMAL).
 #include "trend/pipeline/ingest.hpp"
 
+#include "machine.hpp"
 #include "trend/config/config.hpp"
 #include "trend/detect/rule.hpp"
 #include "trend/feed/parser.hpp"
@@ -356,28 +357,6 @@ StoreRun run_store(Corpus& c, const fs::path& db, std::vector<config::RuleConfig
     return r;
 }
 
-std::string cpu_model() {
-    try {
-        const std::string info = util::read_file("/proc/cpuinfo");
-        const auto p = info.find("model name");
-        if (p != std::string::npos) {
-            const auto colon = info.find(':', p);
-            const auto eol = info.find('\n', p);
-            if (colon != std::string::npos && colon < eol)
-                return info.substr(colon + 2, eol - colon - 2);
-        }
-    } catch (const std::exception&) {
-    }
-    return "unknown CPU";
-}
-
-std::string load_average() {
-    double l[3] = {0, 0, 0};
-    if (::getloadavg(l, 3) != 3)
-        return "unknown";
-    return fmt::format("{:.1f} {:.1f} {:.1f}", l[0], l[1], l[2]);
-}
-
 } // namespace
 
 int main(int argc, char** argv) try {
@@ -392,7 +371,7 @@ int main(int argc, char** argv) try {
     fmt::print("bench_ingest  trendd {}  {} build{}\n", TRENDD_VERSION, TRENDD_BUILD_TYPE,
                optimised);
     fmt::print("machine       {} cores ({}), load average {}, SQLite {}\n",
-               std::thread::hardware_concurrency(), cpu_model(), load_average(),
+               std::thread::hardware_concurrency(), bench::cpu_model(), bench::load_average(),
                SQLite::getLibVersion());
 
     const Stopwatch build_watch;
@@ -454,7 +433,7 @@ int main(int argc, char** argv) try {
         "{:.1f} MB\n",
         static_cast<double>(plain.file_bytes) / k_mb, static_cast<double>(ruled.file_bytes) / k_mb,
         static_cast<double>(plain.wal_peak) / k_mb, static_cast<double>(ruled.wal_peak) / k_mb);
-    fmt::print("load average  {} at the end\n", load_average());
+    fmt::print("load average  {} at the end\n", bench::load_average());
     if (o.keep) {
         fmt::print("kept          {}\n", work.string());
     } else {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/daemon/scheduler.hpp"
 
-#include "trend/fetch/url.hpp"
+#include "trend/util/url.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -59,7 +59,7 @@ void Scheduler::configure(const config::Config& config, const History& history, 
         }
         FeedSchedule& st = it->second;
         const config::FeedConfig old = std::exchange(st.feed, f);
-        st.host = fetch::host_of(f.url);
+        st.host = util::url_host(f.url);
         if (st.state != FeedSchedule::State::scheduled)
             continue; // the next schedule is made when its poll ends
         if (old.url != f.url) {
@@ -79,7 +79,7 @@ void Scheduler::configure(const config::Config& config, const History& history, 
 void Scheduler::adopt(const config::FeedConfig& f, const History& history, bool spread) {
     FeedSchedule st;
     st.feed = f;
-    st.host = fetch::host_of(f.url);
+    st.host = util::url_host(f.url);
     const double window = std::min(k_first_spread_s, static_cast<double>(f.interval.count()));
     st.due = m_clock.precise_now() +
              std::chrono::milliseconds{spread ? std::llround(window * 1000 * m_random()) : 0};
