@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include "trend/cli/context.hpp"
+#include "trend/cli/render.hpp"
+#include "trend/pipeline/pipeline.hpp"
+#include "trend/util/text.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace trend::cli {
+
+namespace {
+
+int cmd_show(Globals& g, const std::string& what) {
+    SQLite::Database db = g.open_ro();
+    const store::Rows rows = store::draft_document(db, what);
+    if (rows.rows.empty())
+        throw CommandError(fmt::format("no draft with id or slug \"{}\"", what));
+    if (g.json)
+        std::printf("%s\n", row_json(rows).c_str());
+    else if (std::holds_alternative<std::nullptr_t>(column(rows, 0, "markdown")))
+        throw CommandError(fmt::format("draft {} is {} and has no text yet", what,
+                                       as_text(column(rows, 0, "status"))));
+    else
+        std::fputs(std::get<std::string>(column(rows, 0, "markdown")).c_str(), stdout);
+    return k_exit_ok;
+}
+
+int cmd_history(Globals& g, const std::string& term, const std::string& geo) {
+    SQLite::Database db = g.open_ro();
+    const std::string norm = text::normalize_term(text::repair_utf8(term));
+    const store::Rows rows = store::history(db, norm, geo);
+    if (g.json)
+        return print_rows(g, rows, {});
+    if (rows.rows.empty())
+        throw CommandError(
+            fmt::format("no observations of \"{}\"{}", term, geo.empty() ? "" : " in " + geo));
+    std::vector<std::optional<std::int64_t>> values;
+    for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+        const auto& v = column(rows, i, "traffic");
+        values.push_back(std::holds_alternative<std::int64_t>(v)
+                             ? std::optional<std::int64_t>(std::get<std::int64_t>(v))
+                             : std::nullopt);
+    }
+    std::printf("%s: %s  %s -> %s over %zu observations\n\n", term.c_str(),
+                sparkline(values).c_str(), as_text(column(rows, 0, "traffic_label")).c_str(),
+                as_text(column(rows, rows.rows.size() - 1, "traffic_label")).c_str(),
+                rows.rows.size());
+    print_table(stdout, rows, {"observed_at", "feed", "geo", "traffic_label", "rank"});
+    return k_exit_ok;
+}
+
+/** How long `trendctl draft` waits for a retry (an LLM's Retry-After); a later one is left to
+ *  the daemon. */
+constexpr Seconds k_draft_retry_horizon{120};
+
+int cmd_draft(Globals& g, const std::string& term) {
+    config::Config cfg = g.config;
+    cfg.daemon.database = g.database();
+    SystemClock clock;
+    boost::asio::io_context io;
+    // A guest of the daemon's queues: it runs only the job it asks for.
+    pipeline::Pipeline p(io, std::move(cfg), clock, {.owner = false});
+    const std::string norm = text::normalize_term(text::repair_utf8(term));
+    const auto id = p.store().request_draft(norm, clock.now());
+    if (!id)
+        throw CommandError(
+            fmt::format("no observation of \"{}\" in {}", term, g.database().string()));
+    p.drain(k_draft_retry_horizon, [&io] { io.stop(); }, *id);
+    io.run();
+    SQLite::Database db = g.open_ro();
+    const store::Rows rows = store::draft_document(db, std::to_string(*id));
+    const std::string status = as_text(column(rows, 0, "status"));
+    if (g.json)
+        std::printf("%s\n", row_json(rows).c_str());
+    else
+        std::printf("draft %lld: %s %s\n", static_cast<long long>(*id), status.c_str(),
+                    as_text(column(rows, 0, "path")).c_str());
+    return status == "draft" || status == "needs_review" ? k_exit_ok : k_exit_failed;
+}
+
+/** The arguments of the database commands; CLI11 writes into them while parsing. */
+struct DatabaseArgs {
+    std::string since = "24h";
+    std::string term;
+    std::string status;
+    std::string geo;
+    std::string draft;
+};
+
+} // namespace
+
+/** Commands that read the database (they work whether the daemon runs or not). */
+void add_database_commands(CLI::App& app, Globals& g, Command& run) {
+    auto a = std::make_shared<DatabaseArgs>();
+    app.add_subcommand("status", "daemon, feeds, spikes and drafts at a glance (exit 0 ok, 1 "
+                                 "degraded or busy, 3 not running)")
+        ->callback([&g, &run] { run = [&g] { return cmd_status(g); }; });
+    app.add_subcommand("feeds", "the feeds and their health")->callback([&g, &run] {
+        run = [&g] {
+            auto db = g.open_ro();
+            return print_rows(g, store::feed_health(db),
+                              {"feed", "type", "geo", "enabled", "last_poll_at", "last_outcome",
+                               "last_items", "failures_in_row", "polls_24h", "failures_24h"});
+        };
+    });
+    auto* spikes = app.add_subcommand("spikes", "spikes detected, newest first");
+    spikes->add_option("--since", a->since, "how far back: 24h, 7d, all (default 24h)");
+    spikes->add_option("--term", a->term, "only this term");
+    spikes->callback([&g, &run, a] {
+        run = [&g, a] {
+            auto db = g.open_ro();
+            const std::string term = a->term.empty() ? "" : text::normalize_term(a->term);
+            return print_rows(g, store::spikes(db, since_iso(a->since), term),
+                              {"id", "detected_at", "rule", "term", "geo", "traffic_label",
+                               "status", "draft_status", "draft_slug"});
+        };
+    });
+    auto* drafts = app.add_subcommand("drafts", "drafts and their status, newest first");
+    drafts->add_option("--status", a->status, "queued, drafting, draft, needs_review or failed");
+    drafts->callback([&g, &run, a] {
+        run = [&g, a] {
+            auto db = g.open_ro();
+            return print_rows(g, store::drafts(db, a->status),
+                              {"id", "status", "created_at", "term", "geo", "slug", "word_count",
+                               "unverified", "last_error"});
+        };
+    });
+    auto* show = app.add_subcommand("show", "print a draft's Markdown");
+    show->add_option("draft", a->draft, "draft id or slug")->required();
+    show->callback([&g, &run, a] { run = [&g, a] { return cmd_show(g, a->draft); }; });
+    auto* history = app.add_subcommand("history", "a term's traffic over time");
+    history->add_option("term", a->term, "the term")->required();
+    history->add_option("--geo", a->geo, "only this geo");
+    history->callback(
+        [&g, &run, a] { run = [&g, a] { return cmd_history(g, a->term, a->geo); }; });
+    auto* draft = app.add_subcommand("draft", "draft an explainer now for a term we hold");
+    draft->add_option("term", a->term, "the term")->required();
+    draft->callback([&g, &run, a] { run = [&g, a] { return cmd_draft(g, a->term); }; });
+}
+
+} // namespace trend::cli
