@@ -241,9 +241,14 @@ std::optional<std::string> json_error_reply(const rapidjson::Value& v) {
     };
     const std::string title = text_of("title");
     const std::string detail = text_of("detail");
-    if (member(v, "type") != nullptr && (!title.empty() || !detail.empty())) {
+    // RFC 7807: "type", "title", "status", "detail", "instance"; data objects (an HN item has
+    // "type" and "title") have an "id" and neither "detail" nor a numeric "status".
+    const rapidjson::Value* type = member(v, "type");
+    const auto status = int_member(v, "status");
+    if (type != nullptr && type->IsString() && member(v, "id") == nullptr &&
+        (!detail.empty() || (status && !title.empty()))) {
         std::string out = "an HTTP problem document";
-        if (const auto status = int_member(v, "status"))
+        if (status)
             out += fmt::format(" (status {})", *status);
         for (const std::string* part : {&title, &detail})
             if (!part->empty())
@@ -255,11 +260,9 @@ std::optional<std::string> json_error_reply(const rapidjson::Value& v) {
     const std::string message = text_of("message");
     if (!message.empty() && (member(v, "status") != nullptr || member(v, "code") != nullptr) &&
         v.MemberCount() <= 3) {
-        auto status = int_member(v, "status");
-        if (!status)
-            status = int_member(v, "code");
-        return status ? fmt::format("an error reply (status {}): {}", *status, quote(message))
-                      : fmt::format("an error reply: {}", quote(message));
+        const auto code = status ? status : int_member(v, "code");
+        return code ? fmt::format("an error reply (status {}): {}", *code, quote(message))
+                    : fmt::format("an error reply: {}", quote(message));
     }
     return std::nullopt;
 }

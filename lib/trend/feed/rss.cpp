@@ -543,7 +543,9 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     std::string base = ctx.url;
     if (base.empty() && !atom)
         base = url::web_url("", detail::raw_text(v.child(l.channel, "link"))).value_or("");
-    base = with_xml_base(with_xml_base(base, doc.document_element()), l.channel);
+    base = with_xml_base(base, doc.document_element());
+    if (l.channel != doc.document_element())
+        base = with_xml_base(base, l.channel);
     std::string feed_author;
     if (atom)
         if (const pugi::xml_node a = v.child(l.channel, "author"))

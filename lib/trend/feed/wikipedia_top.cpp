@@ -153,8 +153,9 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     if (origin.empty())
         warnings.add(fmt::format("project {} is not a Wikimedia project name: no article links",
                                  quote(project)));
-    snapshot.title = fmt::format("{} top {}", detail::cap_text(project, 64),
-                                 snapshot.as_of ? format_iso(*snapshot.as_of).substr(0, 10) : "");
+    snapshot.title = fmt::format("{} top", detail::cap_text(project, 64));
+    if (snapshot.as_of)
+        snapshot.title += " " + format_iso(*snapshot.as_of).substr(0, 10);
     if (!snapshot.as_of)
         warnings.add("no valid year/month/day: the day the list covers is unknown");
 

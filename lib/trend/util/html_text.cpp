@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <memory>
 #include <vector>
 
@@ -15,6 +16,41 @@ namespace trend::text {
 namespace {
 
 constexpr std::size_t k_max_html_bytes = 64 * 1024;
+// gumbo's tree building costs about (tags x nesting depth); hostile input nests deeply.
+constexpr std::size_t k_max_depth = 256;
+
+bool is_void_element(std::string_view name) {
+    static constexpr std::array<std::string_view, 14> k_void{
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr"};
+    return std::find(k_void.begin(), k_void.end(), name) != k_void.end();
+}
+
+/** How much of `html` keeps the nesting (estimated from start and end tags, without
+ *  parsing) within k_max_depth. */
+std::size_t shallow_prefix(std::string_view html) {
+    std::size_t depth = 0;
+    for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
+        if (i + 1 >= html.size())
+            break;
+        const char next = html[i + 1];
+        if (next == '/') {
+            depth -= depth > 0 ? 1 : 0;
+            continue;
+        }
+        if (!((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z')))
+            continue;
+        std::size_t end = i + 1;
+        while (end < html.size() && std::isalnum(static_cast<unsigned char>(html[end])))
+            ++end;
+        // "<span/>" opens a span in HTML: only void elements never nest.
+        if (is_void_element(ascii_lower(html.substr(i + 1, end - i - 1))))
+            continue;
+        if (++depth > k_max_depth)
+            return i;
+    }
+    return html.size();
+}
 
 bool is_hidden(GumboTag tag) {
     switch (tag) {
@@ -107,6 +143,12 @@ bool is_tracker(const GumboElement& img) {
     return false;
 }
 
+// One space between blocks, however many end or start there: empty blocks cost nothing.
+void separate(std::string& raw, std::size_t budget) {
+    if (!raw.empty() && raw.back() != ' ' && raw.size() <= budget)
+        raw += ' ';
+}
+
 /** Walks the tree without recursion: gumbo builds arbitrarily deep trees from hostile input. */
 void collect(const GumboNode* root, std::size_t budget, HtmlText& out, std::string& raw) {
     std::vector<const GumboNode*> stack{root};
@@ -114,8 +156,7 @@ void collect(const GumboNode* root, std::size_t budget, HtmlText& out, std::stri
         const GumboNode* node = stack.back();
         stack.pop_back();
         if (node == nullptr) { // the end of a block element
-            if (raw.size() <= budget)
-                raw += ' ';
+            separate(raw, budget);
             continue;
         }
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
@@ -143,8 +184,7 @@ void collect(const GumboNode* root, std::size_t budget, HtmlText& out, std::stri
                 if (const GumboAttribute* src = gumbo_get_attribute(&e.attributes, "src"))
                     out.first_image = src->value;
             if (is_break(e.tag)) {
-                if (raw.size() <= budget)
-                    raw += ' ';
+                separate(raw, budget);
                 stack.push_back(nullptr);
             }
         }
@@ -159,6 +199,10 @@ HtmlText html_to_text(std::string_view html, std::size_t max_bytes) {
     HtmlText out;
     std::string input = repair_utf8(utf8_prefix(html, k_max_html_bytes));
     out.truncated = html.size() > k_max_html_bytes;
+    if (const std::size_t keep = shallow_prefix(input); keep < input.size()) {
+        input.resize(keep);
+        out.truncated = true;
+    }
     GumboOptions options = kGumboDefaultOptions;
     options.max_errors = 0; // errors are not wanted, only the tree
     options.fragment_context = GUMBO_TAG_DIV;

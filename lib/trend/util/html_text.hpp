@@ -21,8 +21,9 @@ struct HtmlText {
  * character references decoded once, tags dropped, block elements (p, br, li, td, h1...)
  * separated by a space. The content of script, style, noscript, template, iframe, object,
  * embed, svg, math, head and title never appears; attributes (event handlers, javascript:
- * URLs) never do either. Only the first 64 KiB of `html` are read. Invalid UTF-8 is repaired
- * first. Never throws for any input.
+ * URLs) never do either. Only the first 64 KiB of `html` are read, and only as far as
+ * elements nest less than 256 deep (a cost bound: the parser's work grows with tags times
+ * depth). Invalid UTF-8 is repaired first. Never throws for any input.
  */
 [[nodiscard]] HtmlText html_to_text(std::string_view html, std::size_t max_bytes);
 
