@@ -75,7 +75,8 @@ std::optional<Item> item_of(std::string_view body) {
 TEST_SUITE("feed") {
 
     TEST_CASE("hacker-news reads the Algolia fixture hit by hit") {
-        const Snapshot s = parse_ok(read_source_file(k_dir + "hn-algolia-search-api-v1-hits-2026.json"));
+        const Snapshot s =
+            parse_ok(read_source_file(k_dir + "hn-algolia-search-api-v1-hits-2026.json"));
         CHECK(s.format == "HN Algolia");
         CHECK(s.traffic_kind == TrafficKind::points);
         CHECK(s.warnings.empty());
@@ -107,7 +108,8 @@ TEST_SUITE("feed") {
         CHECK(c.author == "davidbarker");
         CHECK(iso(c.published_at) == "2023-11-17T20:28:50Z");
 
-        CHECK(s.items[3].term == "Backdoor in upstream xz/liblzma leading to SSH server compromise");
+        CHECK(s.items[3].term ==
+              "Backdoor in upstream xz/liblzma leading to SSH server compromise");
         CHECK(s.items[3].author == "rkta");
         CHECK(s.items[3].rank == 4);
     }
@@ -160,19 +162,21 @@ TEST_SUITE("feed") {
 
     TEST_CASE("hacker-news: error replies and wrong shapes are named") {
         CHECK(parse_error(R"({"nbHits":0})") == "HN Algolia reply has no \"hits\" array");
-        CHECK(parse_error(R"({"hits":{"0":{}}})") == "HN Algolia reply: \"hits\" is an object, not an array");
+        CHECK(parse_error(R"({"hits":{"0":{}}})") ==
+              "HN Algolia reply: \"hits\" is an object, not an array");
         // mvanhorn/last30days-skill#591 (feeds.md section 4): filtering on points is refused.
         CHECK(parse_error(R"({"code":400,"message":"invalid numeric attribute(points), attribute )"
                           R"(not specified in numericAttributesForFiltering setting"})") ==
               "HN: an error reply (status 400): \"invalid numeric attribute(points), attribute "
               "not specified in numericAttributesForFiltering setting\"");
-        CHECK(parse_error("null") == "HN: the JSON literal null: a deleted or unknown Firebase item");
+        CHECK(parse_error("null") ==
+              "HN: the JSON literal null: a deleted or unknown Firebase item");
         CHECK(parse_error("42") == "HN: expected an object or an array, got a number");
-        CHECK(parse_error(R"({"hits":[)") .starts_with("HN: not JSON: "));
+        CHECK(parse_error(R"({"hits":[)").starts_with("HN: not JSON: "));
         CHECK(parse_error("<!DOCTYPE html><title>503 Service Unavailable</title>") ==
               "HN: an HTML page, not a JSON reply (title: \"503 Service Unavailable\")");
-        CHECK(parse_error(")]}'\n{\"hits\":[]}") ==
-              "HN: starts with the XSSI prefix \")]}'\" of Google's JSON APIs, not the expected reply");
+        CHECK(parse_error(")]}'\n{\"hits\":[]}") == "HN: starts with the XSSI prefix \")]}'\" of "
+                                                    "Google's JSON APIs, not the expected reply");
         CHECK(parse_error("") == "HN: empty document");
         CHECK(parse_error(std::string(200000, '[')).starts_with("HN: not JSON: ")); // no recursion
     }
@@ -195,18 +199,21 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("hn firebase ids: bad values are left out, wrong documents refused") {
-        auto r = trend::feed::parse_hn_firebase_ids(R"([3, 1, 3, -5, 0, "7", 2.5, null, 1e30, 2])", 10);
+        auto r =
+            trend::feed::parse_hn_firebase_ids(R"([3, 1, 3, -5, 0, "7", 2.5, null, 1e30, 2])", 10);
         CHECK(std::get<std::vector<std::int64_t>>(r) == std::vector<std::int64_t>{3, 1, 2});
         const auto error = [](std::string_view body) {
             auto result = trend::feed::parse_hn_firebase_ids(body, 10);
             REQUIRE(std::holds_alternative<ParseError>(result));
             return std::get<ParseError>(result).message;
         };
-        CHECK(error(R"({"items":[1]})") == "HN Firebase id list: expected an array of ids, got an object");
+        CHECK(error(R"({"items":[1]})") ==
+              "HN Firebase id list: expected an array of ids, got an object");
         CHECK(error(R"(["a","b"])") == "HN Firebase id list: no positive integer ids in it");
         CHECK(error(R"({"error":"Permission denied"})") ==
               "HN Firebase id list: an error reply: \"Permission denied\"");
-        CHECK(std::get<std::vector<std::int64_t>>(trend::feed::parse_hn_firebase_ids("[]", 10)).empty());
+        CHECK(std::get<std::vector<std::int64_t>>(trend::feed::parse_hn_firebase_ids("[]", 10))
+                  .empty());
     }
 
     TEST_CASE("hn firebase items from the API README") {
@@ -241,7 +248,8 @@ TEST_SUITE("feed") {
         CHECK(comment->skip_reason == "HN item is a comment, not a story");
 
         CHECK_FALSE(item_of("null").has_value());
-        CHECK(item_of(R"({"id":1,"deleted":true,"type":"story","time":1})")->skip_reason == "HN item deleted");
+        CHECK(item_of(R"({"id":1,"deleted":true,"type":"story","time":1})")->skip_reason ==
+              "HN item deleted");
         CHECK(item_of(R"({"id":2,"dead":true,"type":"story","title":"spam"})")->skip_reason ==
               "HN item dead (flagged or killed)");
         CHECK(item_of(R"({"id":3,"type":"story"})")->skip_reason == "no title");
@@ -255,14 +263,10 @@ TEST_SUITE("feed") {
 
     TEST_CASE("assemble_hn_firebase ranks fetched items and keeps failures with a reason") {
         const std::vector<HnFetchedItem> fetched{
-            {8863, k_story, ""},
-            {121003, k_ask, ""},
-            {5, "null", ""},
-            {6, "", "timeout"},
-            {7, k_story, ""},          // the body of another item
-            {8, "{\"id\":", ""},        // truncated
-            {2921983, k_comment, ""},
-            {192327, k_job, ""},
+            {8863, k_story, ""},      {121003, k_ask, ""}, {5, "null", ""},
+            {6, "", "timeout"},       {7, k_story, ""}, // the body of another item
+            {8, "{\"id\":", ""},                        // truncated
+            {2921983, k_comment, ""}, {192327, k_job, ""},
         };
         auto r = trend::feed::assemble_hn_firebase(fetched, context());
         REQUIRE(std::holds_alternative<Snapshot>(r));
@@ -296,7 +300,8 @@ TEST_SUITE("feed") {
         CHECK(std::get<Snapshot>(empty).items.empty());
         // Deleted items are an answer, not a failure.
         const std::vector<HnFetchedItem> deleted{{1, "null", ""}};
-        CHECK(std::holds_alternative<Snapshot>(trend::feed::assemble_hn_firebase(deleted, context())));
+        CHECK(std::holds_alternative<Snapshot>(
+            trend::feed::assemble_hn_firebase(deleted, context())));
     }
 
     TEST_CASE("hacker-news reads an assembled array and a single Firebase item") {

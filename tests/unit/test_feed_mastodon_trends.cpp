@@ -133,10 +133,10 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("mastodon-trends: traffic is the newest day whatever the order") {
-        const Snapshot s = parse_ok(
-            R"([{"name":"late","history":[{"day":"1775692800","uses":"5","accounts":"5"},)"
-            R"({"day":"1775865600","uses":"70","accounts":"9"},)"
-            R"({"day":"1775779200","uses":"20","accounts":"3"}]}])");
+        const Snapshot s =
+            parse_ok(R"([{"name":"late","history":[{"day":"1775692800","uses":"5","accounts":"5"},)"
+                     R"({"day":"1775865600","uses":"70","accounts":"9"},)"
+                     R"({"day":"1775779200","uses":"20","accounts":"3"}]}])");
         REQUIRE(s.items.size() == 1);
         CHECK(s.items[0].traffic.value == 70);
         CHECK(s.items[0].history[0].uses == 70);
@@ -198,7 +198,7 @@ TEST_SUITE("feed") {
               "Mastodon trends: these are statuses (/api/v1/trends/statuses), not tags or links");
         CHECK(parse_error(R"([1,2,3])") == "Mastodon trends: no entry looks like a tag (name, "
                                            "history) or a link (url, title)");
-        CHECK(parse_error("[{\"name\":") .starts_with("Mastodon trends: not JSON: "));
+        CHECK(parse_error("[{\"name\":").starts_with("Mastodon trends: not JSON: "));
         CHECK(parse_error("<!DOCTYPE html><html><head><title>mastodon.social</title>") ==
               "Mastodon trends: an HTML page, not a JSON reply (title: \"mastodon.social\")");
         CHECK(parse_ok("[]").items.empty());

@@ -111,7 +111,8 @@ TEST_SUITE("feed") {
         CHECK(first.author.empty());
         CHECK(first.skip_reason.empty());
 
-        CHECK(s.items[1].term == "Let's Play: Twitch will Streamer zusammen spielen und singen lassen");
+        CHECK(s.items[1].term ==
+              "Let's Play: Twitch will Streamer zusammen spielen und singen lassen");
         CHECK(s.items[3].comments == 37);
         CHECK(s.items[6].term == "Star Wars: Boba-Fett-Film ist \"zu 100 Prozent tot\"");
         CHECK(s.items[6].comments == 148);
@@ -129,23 +130,28 @@ TEST_SUITE("feed") {
         REQUIRE(s.items.size() == 4);
 
         const Item& a = s.items[0];
-        CHECK(a.term == "Angie’s List Sets Price Range IPO At $11 To $13 Per Share; Valued At Over $600M");
+        CHECK(a.term ==
+              "Angie’s List Sets Price Range IPO At $11 To $13 Per Share; Valued At Over $600M");
         // feedburner:origLink, not the dead feedproxy.google.com redirect in <link>
         CHECK(a.url == "http://techcrunch.com/2011/11/02/"
                        "angies-list-prices-ipo-at-11-to-13-per-share-valued-at-over-600m/");
         CHECK(a.author == "Leena Rao");
         CHECK(iso(a.published_at) == "2011-11-02T17:25:27Z");
-        CHECK(a.picture == "http://tctechcrunch2011.files.wordpress.com/2011/11/angies-list.jpeg?w=150");
+        CHECK(a.picture ==
+              "http://tctechcrunch2011.files.wordpress.com/2011/11/angies-list.jpeg?w=150");
         CHECK(a.comments == 0);
-        CHECK(a.summary.starts_with("Angie's List, which offers consumers a way to review and rate "
-                                    "doctors, contractors and service companies on the Web, has "
-                                    "just set the terms for its IPO. In a new filing, the company"));
+        CHECK(
+            a.summary.starts_with("Angie's List, which offers consumers a way to review and rate "
+                                  "doctors, contractors and service companies on the Web, has "
+                                  "just set the terms for its IPO. In a new filing, the company"));
         CHECK(a.summary.find('<') == std::string::npos);
 
-        CHECK(s.items[1].term == "Google Launches Native Gmail App For iPhone, iPad and iPod Touch, "
-                                 "Faces Instant Backlash");
+        CHECK(s.items[1].term ==
+              "Google Launches Native Gmail App For iPhone, iPad and iPod Touch, "
+              "Faces Instant Backlash");
         CHECK(s.items[1].author == "Sarah Perez");
-        CHECK(s.items[1].picture == "http://tctechcrunch2011.files.wordpress.com/2011/11/ios2.png?w=104");
+        CHECK(s.items[1].picture ==
+              "http://tctechcrunch2011.files.wordpress.com/2011/11/ios2.png?w=104");
         CHECK(s.items[2].term == "Maybe BBM Music Isn’t So Silly After All");
         CHECK(s.items[2].author == "Chris Velazco");
         CHECK(iso(s.items[2].published_at) == "2011-11-02T16:35:53Z");
@@ -163,12 +169,14 @@ TEST_SUITE("feed") {
 
         const Item& a = s.items[0];
         CHECK(a.term == "Spotlight: Friday Favorites!");
-        CHECK(a.url == "http://everything.typepad.com/blog/2013/02/spotlight-friday-favorites.html");
+        CHECK(a.url ==
+              "http://everything.typepad.com/blog/2013/02/spotlight-friday-favorites.html");
         CHECK(a.author == "The Typepad Team");
         CHECK(iso(a.published_at) == "2013-02-22T17:47:09Z"); // 09:47:09-08:00
         CHECK(iso(a.updated_at) == "2013-02-22T17:47:09Z");
         CHECK(a.summary.starts_with("Each week, we scout for great blogs in the Typepad Showcase"));
-        CHECK(a.picture == "http://everything.typepad.com/.a/6a00d83451c82369e2017c37087e65970b-600wi");
+        CHECK(a.picture ==
+              "http://everything.typepad.com/.a/6a00d83451c82369e2017c37087e65970b-600wi");
 
         CHECK(s.items[1].term == "Typepad Release Notes");
         CHECK(s.items[1].summary.starts_with("Fixes & Improvements For those of you who use the "
@@ -190,8 +198,9 @@ TEST_SUITE("feed") {
         REQUIRE(s.items.size() == 60);
         CHECK(s.items[0].term == "OLED-TVs: Vorsichtsmaßnahmen gegen Einbrennen");
         CHECK(s.items[1].term == "Mega-Deal: IBM übernimmt Red Hat");
-        CHECK(s.items[1].url == "https://www.heise.de/newsticker/meldung/"
-                                "Mega-Deal-IBM-uebernimmt-Red-Hat-4205582.html?wt_mc=rss.ho.beitrag.rdf");
+        CHECK(s.items[1].url ==
+              "https://www.heise.de/newsticker/meldung/"
+              "Mega-Deal-IBM-uebernimmt-Red-Hat-4205582.html?wt_mc=rss.ho.beitrag.rdf");
         CHECK(s.items[1].summary ==
               "Giganten-Hochzeit in den USA: Der Computerkonzern IBM übernimmt den "
               "Open-Source-Anbieter Red Hat für umgerechnet 30 Milliarden Euro.");
@@ -215,8 +224,9 @@ TEST_SUITE("feed") {
               "http://c.files.bbci.co.uk/A787/production/_99478824_gettyimages-856735580.jpg");
         CHECK(s.items[1].url == "http://www.bbc.com/urdu/pakistan-42645212");
         CHECK(iso(s.items[1].published_at) == "2018-01-11T13:20:55Z");
-        CHECK(std::all_of(s.items.begin(), s.items.end(),
-                          [](const Item& i) { return i.picture.starts_with("http://c.files.bbci.co.uk/"); }));
+        CHECK(std::all_of(s.items.begin(), s.items.end(), [](const Item& i) {
+            return i.picture.starts_with("http://c.files.bbci.co.uk/");
+        }));
     }
 
     // ---- written from the specifications ----------------------------------------------------
@@ -263,10 +273,13 @@ TEST_SUITE("feed") {
             "information and services for the XML community.</description>"
             "<image rdf:resource=\"http://xml.com/universal/images/xml_tiny.gif\" />"
             "<items><rdf:Seq><rdf:li resource=\"http://xml.com/pub/2000/08/09/xslt/xslt.html\" />"
-            "<rdf:li resource=\"http://xml.com/pub/2000/08/09/rdfdb/index.html\" /></rdf:Seq></items>"
+            "<rdf:li resource=\"http://xml.com/pub/2000/08/09/rdfdb/index.html\" "
+            "/></rdf:Seq></items>"
             "<textinput rdf:resource=\"http://search.xml.com\" /></channel>"
-            "<image rdf:about=\"http://xml.com/universal/images/xml_tiny.gif\"><title>XML.com</title>"
-            "<link>http://www.xml.com</link><url>http://xml.com/universal/images/xml_tiny.gif</url></image>"
+            "<image "
+            "rdf:about=\"http://xml.com/universal/images/xml_tiny.gif\"><title>XML.com</title>"
+            "<link>http://www.xml.com</link><url>http://xml.com/universal/images/xml_tiny.gif</"
+            "url></image>"
             "<item rdf:about=\"http://xml.com/pub/2000/08/09/xslt/xslt.html\">"
             "<title>Processing Inclusions with XSLT</title>"
             "<link>http://xml.com/pub/2000/08/09/xslt/xslt.html</link>"
@@ -346,7 +359,7 @@ TEST_SUITE("feed") {
         const Item& e = s.items[0];
         CHECK(e.term == "Atom draft-07 snapshot");
         CHECK(e.url == "http://example.org/2005/04/02/atom"); // not the enclosure
-        CHECK(e.author == "Mark Pilgrim");                   // contributors are not authors
+        CHECK(e.author == "Mark Pilgrim");                    // contributors are not authors
         CHECK(iso(e.published_at) == "2003-12-13T12:29:29Z");
         CHECK(iso(e.updated_at) == "2005-07-31T12:29:29Z");
         CHECK(e.summary == "[Update: The Atom draft is finished.]");
@@ -385,13 +398,15 @@ TEST_SUITE("feed") {
         const Snapshot s = parse_ok(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
             "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><title>Old Atom</title>"
-            "<entry><title mode=\"escaped\" type=\"text/html\">Caf&amp;eacute; &lt;b&gt;opens&lt;/b&gt;</title>"
+            "<entry><title mode=\"escaped\" type=\"text/html\">Caf&amp;eacute; "
+            "&lt;b&gt;opens&lt;/b&gt;</title>"
             "<link rel=\"alternate\" type=\"text/html\" href=\"http://example.org/cafe\"/>"
             "<issued>2004-01-02T03:04:05Z</issued><modified>2004-01-03T03:04:05Z</modified>"
             "<author><name>Ann</name></author>"
             "<content type=\"application/xhtml+xml\" mode=\"xml\"><div "
             "xmlns=\"http://www.w3.org/1999/xhtml\">Hello <b>there</b></div></content></entry>"
-            "<entry><title>Encoded</title><content mode=\"base64\">SGVsbG8=</content></entry></feed>");
+            "<entry><title>Encoded</title><content "
+            "mode=\"base64\">SGVsbG8=</content></entry></feed>");
         CHECK(s.format == "Atom 0.3");
         REQUIRE(s.items.size() == 2);
         CHECK(s.items[0].term == "Café opens");
@@ -434,15 +449,15 @@ TEST_SUITE("feed") {
             CHECK(s.items[2].url == "https://cdn.example.com/x/c");
         }
         SUBCASE("a relative xml:base is itself resolved against the document URL") {
-            const Snapshot s = parse_ok(
-                atom("<entry><title>A</title><link href=\"a.html\"/></entry>", " xml:base=\"sub/\""),
-                context("https://example.org/feeds/atom.xml"));
+            const Snapshot s =
+                parse_ok(atom("<entry><title>A</title><link href=\"a.html\"/></entry>",
+                              " xml:base=\"sub/\""),
+                         context("https://example.org/feeds/atom.xml"));
             CHECK(s.items[0].url == "https://example.org/feeds/sub/a.html");
         }
         SUBCASE("RSS: against the document URL, else the channel's link") {
-            const std::string doc =
-                rss2("<item><title>A</title><link>/news/a</link>"
-                     "<media:thumbnail url=\"img/a.jpg\"/></item>");
+            const std::string doc = rss2("<item><title>A</title><link>/news/a</link>"
+                                         "<media:thumbnail url=\"img/a.jpg\"/></item>");
             const Snapshot with_url = parse_ok(doc, context("https://example.org/rss/feed.xml"));
             CHECK(with_url.items[0].url == "https://example.org/news/a");
             CHECK(with_url.items[0].picture == "https://example.org/rss/img/a.jpg");
@@ -451,7 +466,8 @@ TEST_SUITE("feed") {
             CHECK(without.items[0].picture == "https://news.example.org/img/a.jpg");
         }
         SUBCASE("nothing to resolve against: dropped with a warning") {
-            const Snapshot s = parse_ok(atom("<entry><title>A</title><link href=\"a.html\"/></entry>"));
+            const Snapshot s =
+                parse_ok(atom("<entry><title>A</title><link href=\"a.html\"/></entry>"));
             CHECK(s.items[0].url.empty());
             REQUIRE(s.warnings.size() == 1);
             CHECK(s.warnings[0] == "entry 1 \"A\": link \"a.html\" dropped, not a usable web URL");
@@ -468,7 +484,8 @@ TEST_SUITE("feed") {
             "<link rel=\"alternate\" type=\"text/html\" href=\"http://example.org/a.html\"/>"
             "<link rel=\"enclosure\" type=\"image/png\" href=\"http://example.org/a.png\"/>"
             "</entry>"
-            "<entry><title>B</title><link rel=\"related\" href=\"http://example.org/b\"/></entry>"));
+            "<entry><title>B</title><link rel=\"related\" "
+            "href=\"http://example.org/b\"/></entry>"));
         CHECK(s.items[0].url == "http://example.org/a.html");
         CHECK(s.items[0].picture == "http://example.org/a.png");
         CHECK(s.items[1].url == "http://example.org/b"); // better than nothing
@@ -476,7 +493,8 @@ TEST_SUITE("feed") {
 
     TEST_CASE("rss: titles are plain text unless they carry HTML, decoded once") {
         const Snapshot s = parse_ok(rss2(
-            "<item><title>&lt;script&gt;alert(1)&lt;/script&gt;Breaking &amp;amp; news</title></item>"
+            "<item><title>&lt;script&gt;alert(1)&lt;/script&gt;Breaking &amp;amp; "
+            "news</title></item>"
             "<item><title><![CDATA[<b>Bold</b> move]]></title></item>"
             "<item><title>x &lt; y &amp; z</title></item>"
             "<item><title>AT&amp;T</title></item>"
@@ -494,17 +512,17 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("rss: summaries are sanitised text") {
-        const Snapshot s = parse_ok(rss2(
-            "<item><title>A</title><description><![CDATA[<p onclick=\"steal()\">Hello "
-            "<a href=\"javascript:alert(1)\">link</a></p><script>alert(1)</script>"
-            "<style>p{}</style><iframe src=\"https://evil.example/\">x</iframe>world]]>"
-            "</description></item>"
-            "<item><title>B</title><description>&amp;lt;b&amp;gt;literal&amp;lt;/b&amp;gt;"
-            "</description></item>"
-            "<item><title>C</title><description></description><content:encoded><![CDATA["
-            "<p>From content</p>]]></content:encoded></item>"
-            "<item><title>D</title><description>" +
-            std::string(5000, 'w') + "</description></item>"));
+        const Snapshot s = parse_ok(
+            rss2("<item><title>A</title><description><![CDATA[<p onclick=\"steal()\">Hello "
+                 "<a href=\"javascript:alert(1)\">link</a></p><script>alert(1)</script>"
+                 "<style>p{}</style><iframe src=\"https://evil.example/\">x</iframe>world]]>"
+                 "</description></item>"
+                 "<item><title>B</title><description>&amp;lt;b&amp;gt;literal&amp;lt;/b&amp;gt;"
+                 "</description></item>"
+                 "<item><title>C</title><description></description><content:encoded><![CDATA["
+                 "<p>From content</p>]]></content:encoded></item>"
+                 "<item><title>D</title><description>" +
+                 std::string(5000, 'w') + "</description></item>"));
         REQUIRE(s.items.size() == 4);
         CHECK(s.items[0].summary == "Hello link world");
         CHECK(s.items[1].summary == "<b>literal</b>"); // escaped twice: text shows the tag
@@ -513,16 +531,16 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("rss: dates in every spelling, bad ones absent with a warning") {
-        const Snapshot s = parse_ok(rss2(
-            "<item><title>A</title><pubDate>Tue, 03 Jun 2003 09:39:21 GMT</pubDate></item>"
-            "<item><title>B</title><pubDate>03 Jun 03 09:39 EDT</pubDate></item>"
-            "<item><title>C</title><pubDate>Tue, 3 Jun 2003 09:39:21 +0200</pubDate></item>"
-            "<item><title>D</title><dc:date>2003-06-03T09:39:21.5-05:00</dc:date></item>"
-            "<item><title>E</title><pubDate>yesterday</pubDate></item>"
-            "<item><title>F</title><pubDate>Tue, 31 Feb 2003 09:39:21 GMT</pubDate>"
-            "<dc:date>2003-06-03</dc:date></item>"
-            "<item><title>G</title><pubDate>Tue Jun  3 09:39:21 2003</pubDate>"
-            "<atom:updated>2003-06-04T00:00:00Z</atom:updated></item>"));
+        const Snapshot s = parse_ok(
+            rss2("<item><title>A</title><pubDate>Tue, 03 Jun 2003 09:39:21 GMT</pubDate></item>"
+                 "<item><title>B</title><pubDate>03 Jun 03 09:39 EDT</pubDate></item>"
+                 "<item><title>C</title><pubDate>Tue, 3 Jun 2003 09:39:21 +0200</pubDate></item>"
+                 "<item><title>D</title><dc:date>2003-06-03T09:39:21.5-05:00</dc:date></item>"
+                 "<item><title>E</title><pubDate>yesterday</pubDate></item>"
+                 "<item><title>F</title><pubDate>Tue, 31 Feb 2003 09:39:21 GMT</pubDate>"
+                 "<dc:date>2003-06-03</dc:date></item>"
+                 "<item><title>G</title><pubDate>Tue Jun  3 09:39:21 2003</pubDate>"
+                 "<atom:updated>2003-06-04T00:00:00Z</atom:updated></item>"));
         REQUIRE(s.items.size() == 7);
         CHECK(iso(s.items[0].published_at) == "2003-06-03T09:39:21Z");
         CHECK(iso(s.items[1].published_at) == "2003-06-03T13:39:00Z");
@@ -534,7 +552,8 @@ TEST_SUITE("feed") {
         CHECK(iso(s.items[6].updated_at) == "2003-06-04T00:00:00Z");
         REQUIRE(s.warnings.size() == 2);
         CHECK(s.warnings[0] == "entry 5 \"E\": pubDate \"yesterday\" not understood");
-        CHECK(s.warnings[1] == "entry 6 \"F\": pubDate \"Tue, 31 Feb 2003 09:39:21 GMT\" not understood");
+        CHECK(s.warnings[1] ==
+              "entry 6 \"F\": pubDate \"Tue, 31 Feb 2003 09:39:21 GMT\" not understood");
     }
 
     TEST_CASE("rss: authors from author, dc:creator and Atom person constructs") {
@@ -557,10 +576,12 @@ TEST_SUITE("feed") {
             "<item><title>B</title><enclosure url=\"https://e.org/p.mp3\" length=\"1\" "
             "type=\"audio/mpeg\"/><enclosure url=\"https://e.org/b.jpg\" length=\"1\" "
             "type=\"image/jpeg\"/></item>"
-            "<item><title>C</title><enclosure url=\"https://e.org/p.mp3\" type=\"audio/mpeg\"/></item>"
+            "<item><title>C</title><enclosure url=\"https://e.org/p.mp3\" "
+            "type=\"audio/mpeg\"/></item>"
             "<item><title>D</title><description>&lt;img src=\"https://e.org/px.gif\" width=\"1\" "
             "height=\"1\"&gt;&lt;img src=\"/d.jpg\"&gt;text</description></item>"
-            "<item><title>E</title><media:content url=\"javascript:alert(1)\" medium=\"image\"/></item>"));
+            "<item><title>E</title><media:content url=\"javascript:alert(1)\" "
+            "medium=\"image\"/></item>"));
         REQUIRE(s.items.size() == 5);
         CHECK(s.items[0].picture == "https://e.org/a.jpg");
         CHECK(s.items[1].picture == "https://e.org/b.jpg");
@@ -573,11 +594,12 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("rss: links that are not web links are dropped") {
-        const Snapshot s = parse_ok(rss2(
-            "<item><title>A</title><link>javascript:alert(document.cookie)</link></item>"
-            "<item><title>B</title><link>data:text/html,&lt;script&gt;</link></item>"
-            "<item><title>C</title><guid isPermaLink=\"false\">http://e.org/not-a-link</guid></item>"
-            "<item><title>D</title><link>  https://e.org/d  </link></item>"));
+        const Snapshot s = parse_ok(
+            rss2("<item><title>A</title><link>javascript:alert(document.cookie)</link></item>"
+                 "<item><title>B</title><link>data:text/html,&lt;script&gt;</link></item>"
+                 "<item><title>C</title><guid "
+                 "isPermaLink=\"false\">http://e.org/not-a-link</guid></item>"
+                 "<item><title>D</title><link>  https://e.org/d  </link></item>"));
         CHECK(s.items[0].url.empty());
         CHECK(s.items[1].url.empty());
         CHECK(s.items[2].url.empty());
@@ -586,12 +608,12 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("rss: comment counts, missing fields and duplicates") {
-        const Snapshot s = parse_ok(rss2(
-            "<item><title>A</title><slash:comments>12</slash:comments></item>"
-            "<item><title>B</title><slash:comments>many</slash:comments></item>"
-            "<item><title>a</title></item>"
-            "<item/>"
-            "<item><title>   </title><link>https://e.org/e</link></item>"));
+        const Snapshot s =
+            parse_ok(rss2("<item><title>A</title><slash:comments>12</slash:comments></item>"
+                          "<item><title>B</title><slash:comments>many</slash:comments></item>"
+                          "<item><title>a</title></item>"
+                          "<item/>"
+                          "<item><title>   </title><link>https://e.org/e</link></item>"));
         REQUIRE(s.items.size() == 5);
         CHECK(s.items[0].comments == 12);
         CHECK_FALSE(s.items[1].comments.has_value());
@@ -604,13 +626,15 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("rss: namespaces are matched by URI, with the usual prefixes as a fallback") {
-        const Snapshot s = parse_ok(
-            "<rss version=\"2.0\" xmlns:x=\"http://purl.org/dc/elements/1.1/\" "
-            "xmlns:m=\"http://search.yahoo.com/mrss\"><channel><title>T</title>"
-            "<atom:link xmlns:atom=\"http://www.w3.org/2005/Atom\" rel=\"self\" "
-            "href=\"https://e.org/feed\"/>"
-            "<item><title>A</title><x:creator>Ann</x:creator><m:thumbnail url=\"https://e.org/a.jpg\"/>"
-            "</item><item><title>B</title><dc:creator>Undeclared</dc:creator></item></channel></rss>");
+        const Snapshot s =
+            parse_ok("<rss version=\"2.0\" xmlns:x=\"http://purl.org/dc/elements/1.1/\" "
+                     "xmlns:m=\"http://search.yahoo.com/mrss\"><channel><title>T</title>"
+                     "<atom:link xmlns:atom=\"http://www.w3.org/2005/Atom\" rel=\"self\" "
+                     "href=\"https://e.org/feed\"/>"
+                     "<item><title>A</title><x:creator>Ann</x:creator><m:thumbnail "
+                     "url=\"https://e.org/a.jpg\"/>"
+                     "</item><item><title>B</title><dc:creator>Undeclared</dc:creator></item></"
+                     "channel></rss>");
         REQUIRE(s.items.size() == 2);
         CHECK(s.items[0].author == "Ann");
         CHECK(s.items[0].picture == "https://e.org/a.jpg");
@@ -621,13 +645,15 @@ TEST_SUITE("feed") {
         SUBCASE("windows-1252 from the declaration") {
             const Snapshot s = parse_ok("<?xml version=\"1.0\" encoding=\"windows-1252\"?>"
                                         "<rss version=\"2.0\"><channel><title>T</title><item>"
-                                        "<title>\x93" "Caf\xE9\x94 \x80 5</title></item></channel></rss>");
+                                        "<title>\x93"
+                                        "Caf\xE9\x94 \x80 5</title></item></channel></rss>");
             CHECK(s.items[0].term == "\u201cCaf\u00e9\u201d \u20ac 5");
         }
         SUBCASE("UTF-16LE with a byte order mark") {
-            const std::string text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\">"
-                                     "<channel><title>T</title><item><title>Hi</title></item>"
-                                     "</channel></rss>";
+            const std::string text =
+                "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\">"
+                "<channel><title>T</title><item><title>Hi</title></item>"
+                "</channel></rss>";
             std::string utf16 = "\xFF\xFE";
             for (const char c : text) {
                 utf16 += c;
@@ -684,7 +710,8 @@ TEST_SUITE("feed") {
         SUBCASE("at most 100 warnings, then a count") {
             std::string items;
             for (int i = 0; i < 150; ++i)
-                items += "<item><title>t" + std::to_string(i) + "</title><pubDate>bad</pubDate></item>";
+                items +=
+                    "<item><title>t" + std::to_string(i) + "</title><pubDate>bad</pubDate></item>";
             const Snapshot s = parse_ok(rss2(items));
             REQUIRE(s.warnings.size() == 101);
             CHECK(s.warnings.back() == "50 more warnings not shown");
@@ -692,8 +719,8 @@ TEST_SUITE("feed") {
         SUBCASE("documents over max_bytes are refused") {
             ParseContext ctx = context();
             ctx.max_bytes = 100;
-            CHECK(parse_error(rss2("<item><title>A</title></item>"), ctx).starts_with(
-                "RSS: document is "));
+            CHECK(parse_error(rss2("<item><title>A</title></item>"), ctx)
+                      .starts_with("RSS: document is "));
         }
     }
 
@@ -706,7 +733,8 @@ TEST_SUITE("feed") {
         CHECK(parse_error("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\">"
                           "<head><title>x</title></head><body/></html>") ==
               "RSS: document element is <html>: this is a web page, not a feed");
-        CHECK(parse_error("<?xml version=\"1.0\"?>\n<html><head><meta charset=utf-8></head><body><br></body></html>") ==
+        CHECK(parse_error("<?xml version=\"1.0\"?>\n<html><head><meta "
+                          "charset=utf-8></head><body><br></body></html>") ==
               "RSS: an HTML page, not a feed");
         CHECK(parse_error("{\"hits\":[]}") == "RSS: a JSON document, not a feed");
         CHECK(parse_error(")]}'\n{}") == "RSS: a JSON document, not a feed");
@@ -720,7 +748,8 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("rss drops NUL and other control bytes like every invalid character") {
-        const Snapshot s = parse_ok(rss2("<item><title>A\x01" + std::string(1, '\0') + "B</title></item>"));
+        const Snapshot s =
+            parse_ok(rss2("<item><title>A\x01" + std::string(1, '\0') + "B</title></item>"));
         CHECK(s.items[0].term == "AB");
     }
 

@@ -19,8 +19,8 @@ using trend::test::read_source_file;
 namespace {
 
 const std::string k_dir = "tests/data/feeds/";
-const std::string k_trimmed =
-    "wikimedia-pageviews-top-en.wikipedia-2026-08-20.trimmed.from-MomomeYeah-Zeitgeist-Actualiser.json";
+const std::string k_trimmed = "wikimedia-pageviews-top-en.wikipedia-2026-08-20.trimmed.from-"
+                              "MomomeYeah-Zeitgeist-Actualiser.json";
 
 ParseContext context() {
     ParseContext ctx;
@@ -86,24 +86,24 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("wikipedia-top leaves out every non-article namespace, and only those") {
-        const Snapshot s =
-            parse_ok(read_source_file(k_dir + "wikimedia-pageviews-top-en.wikipedia-schema-sample.json"));
+        const Snapshot s = parse_ok(
+            read_source_file(k_dir + "wikimedia-pageviews-top-en.wikipedia-schema-sample.json"));
         CHECK(s.warnings.empty());
         REQUIRE(s.items.size() == 20);
         const std::vector<std::string> skip{
-            "the main page, not an article",     // Main_Page
-            "filtered namespace Special:",       // Special:Search
-            "no article title (\"-\")",          // -
-            "filtered namespace Wikipedia:",     // Wikipedia:Featured_pictures
-            "",                                  // Spider-Man:_Brand_New_Day
-            "filtered namespace File:",          // File:Example.jpg
-            "filtered namespace Portal:",        // Portal:Current_events
-            "filtered namespace Talk:",          // Talk:Google
-            "filtered namespace User:",          // User:Example
-            "filtered namespace User_talk:",     // User_talk:Example
-            "filtered namespace Template:",      // Template:Cite_web
-            "filtered namespace Category:",      // Category:Living_people
-            "filtered namespace Help:",          // Help:Contents
+            "the main page, not an article", // Main_Page
+            "filtered namespace Special:",   // Special:Search
+            "no article title (\"-\")",      // -
+            "filtered namespace Wikipedia:", // Wikipedia:Featured_pictures
+            "",                              // Spider-Man:_Brand_New_Day
+            "filtered namespace File:",      // File:Example.jpg
+            "filtered namespace Portal:",    // Portal:Current_events
+            "filtered namespace Talk:",      // Talk:Google
+            "filtered namespace User:",      // User:Example
+            "filtered namespace User_talk:", // User_talk:Example
+            "filtered namespace Template:",  // Template:Cite_web
+            "filtered namespace Category:",  // Category:Living_people
+            "filtered namespace Help:",      // Help:Contents
         };
         for (std::size_t i = 0; i < skip.size(); ++i) {
             CAPTURE(s.items[i].term);
@@ -130,9 +130,10 @@ TEST_SUITE("feed") {
               "Wikimedia pageviews: an HTTP problem document: Not found.: The date(s) you used "
               "are valid, but we either do not have data for those date(s), or the project you "
               "asked for is not loaded yet. Please check documentation for more information.");
-        CHECK(parse_error(R"({"type":"about:blank","title":"Not Found","status":404,)"
-                          R"("detail":"invalid route"})") ==
-              "Wikimedia pageviews: an HTTP problem document (status 404): Not Found: invalid route");
+        CHECK(
+            parse_error(R"({"type":"about:blank","title":"Not Found","status":404,)"
+                        R"("detail":"invalid route"})") ==
+            "Wikimedia pageviews: an HTTP problem document (status 404): Not Found: invalid route");
     }
 
     TEST_CASE("wikipedia-top names the wrong shapes") {
@@ -144,41 +145,43 @@ TEST_SUITE("feed") {
         CHECK(parse_error(R"({"items":[{"articles":{}}]})") ==
               "Wikimedia pageviews: items[0] has no \"articles\" array");
         CHECK(parse_error(R"([1])") == "Wikimedia pageviews: no \"items\" array");
-        CHECK(parse_error("{\"items\":[{\"articles\":[") .starts_with("Wikimedia pageviews: not JSON: "));
+        CHECK(parse_error("{\"items\":[{\"articles\":[")
+                  .starts_with("Wikimedia pageviews: not JSON: "));
         CHECK(parse_error("<html><head><title>Wikimedia Error</title></head></html>") ==
               "Wikimedia pageviews: an HTML page, not a JSON reply (title: \"Wikimedia Error\")");
     }
 
     TEST_CASE("wikipedia-top: odd values in the articles") {
-        const Snapshot s = parse_ok(top(
-            R"({"article":"Cat","views":"12","rank":1},)"
-            R"({"article":"Dog","views":-1,"rank":2},)"
-            R"({"article":"Cow","views":1e300,"rank":3},)"
-            R"({"views":5,"rank":4},)"
-            R"({"article":"Eel","views":5},)"
-            R"({"article":"cat","views":4,"rank":6},)"
-            R"(null,)"
-            R"({"article":"Fly","views":3,"rank":1e12})"));
+        const Snapshot s = parse_ok(top(R"({"article":"Cat","views":"12","rank":1},)"
+                                        R"({"article":"Dog","views":-1,"rank":2},)"
+                                        R"({"article":"Cow","views":1e300,"rank":3},)"
+                                        R"({"views":5,"rank":4},)"
+                                        R"({"article":"Eel","views":5},)"
+                                        R"({"article":"cat","views":4,"rank":6},)"
+                                        R"(null,)"
+                                        R"({"article":"Fly","views":3,"rank":1e12})"));
         REQUIRE(s.items.size() == 8);
-        CHECK(s.items[0].traffic.value == 12);     // a numeric string
+        CHECK(s.items[0].traffic.value == 12); // a numeric string
         CHECK_FALSE(s.items[1].traffic.value.has_value());
         CHECK_FALSE(s.items[2].traffic.value.has_value());
         CHECK(s.items[3].skip_reason == "no article title");
-        CHECK(s.items[4].rank == 5);               // no rank: the position
+        CHECK(s.items[4].rank == 5); // no rank: the position
         CHECK(s.items[5].skip_reason == "same title as entry 1");
         CHECK(s.items[6].skip_reason == "entry is null, not an object");
-        CHECK(s.items[7].rank == 8);               // an absurd rank: the position
+        CHECK(s.items[7].rank == 8); // an absurd rank: the position
         CHECK(s.warnings == std::vector<std::string>{"entry 2 \"Dog\": no usable views",
                                                      "entry 3 \"Cow\": no usable views"});
     }
 
     TEST_CASE("wikipedia-top: the project makes the links, or no links") {
         CHECK(parse_ok(top(R"({"article":"Katze","views":1,"rank":1})", "de.wikipedia"))
-                  .items[0].url == "https://de.wikipedia.org/wiki/Katze");
+                  .items[0]
+                  .url == "https://de.wikipedia.org/wiki/Katze");
         CHECK(parse_ok(top(R"({"article":"Cat","views":1,"rank":1})", "en.wikipedia.org"))
-                  .items[0].url == "https://en.wikipedia.org/wiki/Cat");
-        const Snapshot evil = parse_ok(top(R"({"article":"Cat","views":1,"rank":1})",
-                                           "evil.example/x?"));
+                  .items[0]
+                  .url == "https://en.wikipedia.org/wiki/Cat");
+        const Snapshot evil =
+            parse_ok(top(R"({"article":"Cat","views":1,"rank":1})", "evil.example/x?"));
         CHECK(evil.items[0].url.empty());
         REQUIRE(evil.warnings.size() == 1);
         CHECK(evil.warnings[0] ==
@@ -186,9 +189,11 @@ TEST_SUITE("feed") {
         const Snapshot monthly = parse_ok(R"({"items":[{"project":"en.wikipedia","year":"2026",)"
                                           R"("month":"07","day":"all-days","articles":[]}]})");
         CHECK(format_iso(monthly.as_of.value()) == "2026-07-01T00:00:00Z");
-        const Snapshot undated = parse_ok(R"({"items":[{"project":"en.wikipedia","articles":[]}]})");
+        const Snapshot undated =
+            parse_ok(R"({"items":[{"project":"en.wikipedia","articles":[]}]})");
         CHECK_FALSE(undated.as_of.has_value());
         CHECK(undated.warnings ==
-              std::vector<std::string>{"no valid year/month/day: the day the list covers is unknown"});
+              std::vector<std::string>{
+                  "no valid year/month/day: the day the list covers is unknown"});
     }
 }

@@ -87,8 +87,9 @@ TEST_SUITE("util") {
 
     TEST_CASE("html_to_text finds the first real image") {
         CHECK(html_to_text("<img src=\"a.jpg\"><img src=\"b.jpg\">", 100).first_image == "a.jpg");
-        CHECK(html_to_text("<img src=\"px.gif\" width=\"1\" height=\"1\"><img src=\"real.jpg\">", 100)
-                  .first_image == "real.jpg");
+        CHECK(
+            html_to_text("<img src=\"px.gif\" width=\"1\" height=\"1\"><img src=\"real.jpg\">", 100)
+                .first_image == "real.jpg");
         CHECK(html_to_text("<p>no image</p>", 100).first_image.empty());
         // found past the text budget too
         CHECK(html_to_text("<p>" + std::string(500, 'a') + "</p><img src=\"late.jpg\">", 10)

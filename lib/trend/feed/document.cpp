@@ -33,7 +33,8 @@ std::string html_title(std::string_view page) {
 } // namespace
 
 std::string quote(std::string_view s) {
-    const std::string_view cut = text::utf8_prefix(s, k_max_quoted_bytes);
+    const std::string clean = text::repair_utf8(s.substr(0, k_max_quoted_bytes + 4));
+    const std::string_view cut = text::utf8_prefix(clean, k_max_quoted_bytes);
     return fmt::format("\"{}{}\"", cut, cut.size() < s.size() ? "…" : "");
 }
 
@@ -160,9 +161,9 @@ parse_json(std::string_view body, const ParseContext& ctx, std::string_view pref
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag>(start.data(), start.size());
     if (doc.HasParseError())
-        return fmt::format("{}: not JSON: {} at byte {}", prefix,
-                           rapidjson::GetParseError_En(doc.GetParseError()),
-                           doc.GetErrorOffset() + static_cast<std::size_t>(start.data() - body.data()));
+        return fmt::format(
+            "{}: not JSON: {} at byte {}", prefix, rapidjson::GetParseError_En(doc.GetParseError()),
+            doc.GetErrorOffset() + static_cast<std::size_t>(start.data() - body.data()));
     return doc;
 }
 

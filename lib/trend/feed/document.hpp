@@ -18,12 +18,12 @@
 
 namespace trend::feed::detail {
 
-constexpr std::size_t k_max_title_bytes = 1000;  // a term; longer ones are cut, with a warning
+constexpr std::size_t k_max_title_bytes = 1000;   // a term; longer ones are cut, with a warning
 constexpr std::size_t k_max_summary_bytes = 2000; // plain text; cut with "…"
 constexpr std::size_t k_max_name_bytes = 300;     // authors, publishers, feed titles
 constexpr std::size_t k_max_warnings = 100;
 
-/** `s` in double quotes for a message, cut to 100 bytes with "…". */
+/** `s` in double quotes for a message: repaired, cut to 100 bytes with "…". */
 [[nodiscard]] std::string quote(std::string_view s);
 
 /** Valid UTF-8 cut to max_bytes on a code point, trailing spaces dropped. */
@@ -88,8 +88,7 @@ public:
  * HTML page ("an HTML page, not a feed (title: "Error 404")"). `what` names the expected kind
  * in messages ("feed", "JSON reply").
  */
-[[nodiscard]] std::optional<std::string> refuse_body(std::string_view body,
-                                                     const ParseContext& ctx,
+[[nodiscard]] std::optional<std::string> refuse_body(std::string_view body, const ParseContext& ctx,
                                                      std::string_view what);
 
 /** "an HTML page, not a <what>", with the page's <title> when it has one. */
@@ -117,8 +116,7 @@ parse_json(std::string_view body, const ParseContext& ctx, std::string_view pref
 [[nodiscard]] const rapidjson::Value* member(const rapidjson::Value& v, const char* key);
 
 /** A string member, repaired and white space collapsed; nullopt when absent or not a string. */
-[[nodiscard]] std::optional<std::string> string_member(const rapidjson::Value& v,
-                                                       const char* key);
+[[nodiscard]] std::optional<std::string> string_member(const rapidjson::Value& v, const char* key);
 
 /** The raw (unrepaired) bytes of a string member, or "" when absent or not a string. */
 [[nodiscard]] std::string_view raw_string_member(const rapidjson::Value& v, const char* key);

@@ -187,8 +187,8 @@ std::optional<std::string> sniff_non_xml(std::string_view body, const ParseConte
 std::optional<std::string> check_envelope(pugi::xml_node root) {
     const std::string name = text::repair_utf8(text::utf8_prefix(root.name(), 64));
     if (text::ascii_lower(name) == "html")
-        return detail::html_page_error(detail::clean_title(raw_text(root.child("head").child("title"))),
-                                       "feed");
+        return detail::html_page_error(
+            detail::clean_title(raw_text(root.child("head").child("title"))), "feed");
     if (name != "rss")
         return fmt::format("root element is <{}>, not <rss>", name);
     if (!root.child("channel"))

@@ -39,7 +39,7 @@ void set_urls(Item& item, std::optional<std::int64_t> id, std::string_view raw_u
         item.discussion_url = discussion_url(*id);
     const std::string u = detail::plain(raw_url);
     if (!u.empty()) {
-        if (auto web = url::web_url("", u))
+        if (auto web = util::resolve_http_url("", u))
             item.url = std::move(*web);
         else
             warnings.add(fmt::format("{}: url {} dropped, not a usable web URL", where, quote(u)));
@@ -79,7 +79,8 @@ Item read_hit(const Value& hit, int rank, Warnings& warnings) {
         warnings.add(fmt::format("{}: no usable objectID", where));
     set_points(item, int_member(hit, "points"), warnings, where);
     item.comments = int_member(hit, "num_comments");
-    item.author = detail::cap_text(string_member(hit, "author").value_or(""), detail::k_max_name_bytes);
+    item.author =
+        detail::cap_text(string_member(hit, "author").value_or(""), detail::k_max_name_bytes);
     item.published_at = detail::unix_seconds(int_member(hit, "created_at_i"));
     if (!item.published_at)
         item.published_at = parse_w3cdtf(string_member(hit, "created_at").value_or(""));
@@ -138,9 +139,9 @@ FirebaseItem read_firebase(const Value& v, Warnings& warnings, std::string_view 
     else if (flag("dead"))
         item.skip_reason = "HN item dead (flagged or killed)";
     else if (type != "story" && type != "job" && type != "poll")
-        item.skip_reason = type.empty() ? "HN item has no type"
-                                        : fmt::format("HN item is a {}, not a story",
-                                                      detail::cap_text(type, 32));
+        item.skip_reason =
+            type.empty() ? "HN item has no type"
+                         : fmt::format("HN item is a {}, not a story", detail::cap_text(type, 32));
     // Titles are documented as HTML; they rarely hold any.
     item.term =
         detail::title_text(detail::raw_string_member(v, "title"), std::nullopt, warnings, where);
@@ -221,8 +222,8 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     if (doc.IsNull())
         return ParseError{"HN: the JSON literal null: a deleted or unknown Firebase item"};
     if (!doc.IsObject())
-        return ParseError{fmt::format("HN: expected an object or an array, got {}",
-                                      detail::json_type_name(doc))};
+        return ParseError{
+            fmt::format("HN: expected an object or an array, got {}", detail::json_type_name(doc))};
     if (const Value* hits = member(doc, "hits")) {
         if (!hits->IsArray())
             return ParseError{fmt::format("HN Algolia reply: \"hits\" is {}, not an array",
@@ -254,7 +255,7 @@ std::string hn_firebase_item_url(std::int64_t id) {
 }
 
 std::variant<std::vector<std::int64_t>, ParseError> parse_hn_firebase_ids(std::string_view body,
-                                                                           std::size_t limit) {
+                                                                          std::size_t limit) {
     using Result = std::variant<std::vector<std::int64_t>, ParseError>;
     return guarded("HN Firebase id list", [&]() -> Result {
         auto parsed = detail::parse_json(body, ParseContext{}, "HN Firebase id list");

@@ -84,7 +84,8 @@ std::vector<DayCount> read_history(const Value& entry, Warnings& warnings, std::
         out.push_back({*day, *uses, accounts.value_or(0)});
     }
     if (bad > 0)
-        warnings.add(fmt::format("{}: {} history entries without a day or uses, left out", where, bad));
+        warnings.add(
+            fmt::format("{}: {} history entries without a day or uses, left out", where, bad));
     std::stable_sort(out.begin(), out.end(),
                      [](const DayCount& a, const DayCount& b) { return a.day > b.day; });
     return out;
@@ -111,9 +112,10 @@ Item read_tag(const Value& entry, int rank, Warnings& warnings) {
         where = fmt::format("entry {} {}", rank, quote(item.term));
     }
     const std::string tag_url = string_member(entry, "url").value_or("");
-    item.url = url::web_url("", tag_url).value_or("");
+    item.url = util::resolve_http_url("", tag_url).value_or("");
     if (item.url.empty() && !tag_url.empty())
-        warnings.add(fmt::format("{}: url {} dropped, not a usable web URL", where, quote(tag_url)));
+        warnings.add(
+            fmt::format("{}: url {} dropped, not a usable web URL", where, quote(tag_url)));
     item.history = read_history(entry, warnings, where);
     set_traffic(item);
     return item;
@@ -125,26 +127,28 @@ Item read_link(const Value& entry, int rank, Warnings& warnings) {
     // PreviewCard titles and descriptions are plain text taken from the linked page.
     item.term = detail::title_text(detail::raw_string_member(entry, "title"), false, warnings,
                                    fmt::format("entry {}", rank));
-    const std::string where = item.term.empty() ? fmt::format("entry {}", rank)
-                                                : fmt::format("entry {} {}", rank, quote(item.term));
+    const std::string where = item.term.empty()
+                                  ? fmt::format("entry {}", rank)
+                                  : fmt::format("entry {} {}", rank, quote(item.term));
     const std::string link = string_member(entry, "url").value_or("");
-    item.url = url::web_url("", link).value_or("");
+    item.url = util::resolve_http_url("", link).value_or("");
     if (item.term.empty())
         item.skip_reason = "no title";
     else if (item.url.empty())
-        item.skip_reason = link.empty() ? "no url" : fmt::format("url {} is not a web URL", quote(link));
+        item.skip_reason =
+            link.empty() ? "no url" : fmt::format("url {} is not a web URL", quote(link));
     item.summary = detail::summary_text(detail::raw_string_member(entry, "description"), false);
     item.publisher = detail::cap_text(string_member(entry, "provider_name").value_or(""),
                                       detail::k_max_name_bytes);
     std::string author = string_member(entry, "author_name").value_or("");
-    if (const Value* authors = member(entry, "authors"); author.empty() && authors != nullptr &&
-                                                         authors->IsArray())
+    if (const Value* authors = member(entry, "authors");
+        author.empty() && authors != nullptr && authors->IsArray())
         for (const Value& a : authors->GetArray())
             if (const auto n = string_member(a, "name"); n && !n->empty())
                 author += author.empty() ? *n : ", " + *n;
     item.author = detail::cap_text(std::move(author), detail::k_max_name_bytes);
     const std::string image = string_member(entry, "image").value_or("");
-    item.picture = url::web_url("", image).value_or("");
+    item.picture = util::resolve_http_url("", image).value_or("");
     item.published_at = parse_w3cdtf(string_member(entry, "published_at").value_or(""));
     item.history = read_history(entry, warnings, where);
     set_traffic(item);
@@ -186,7 +190,8 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
         Item item;
         if (!entry.IsObject()) {
             item.rank = rank;
-            item.skip_reason = fmt::format("entry is {}, not an object", detail::json_type_name(entry));
+            item.skip_reason =
+                fmt::format("entry is {}, not an object", detail::json_type_name(entry));
         } else if (kind_of(entry) != kind && kind_of(entry) != Kind::unknown) {
             item.rank = rank;
             item.skip_reason = kind == Kind::links ? "a tag among links" : "a link among tags";

@@ -112,7 +112,7 @@ std::string with_xml_base(const std::string& base, pugi::xml_node node) {
     const pugi::xml_attribute a = node.attribute("xml:base");
     if (!a)
         return base;
-    return url::resolve(base, a.value()).value_or(base);
+    return util::resolve_url(base, a.value()).value_or(base);
 }
 
 /** An Atom text construct, or RSS text, before it becomes plain text. */
@@ -184,10 +184,10 @@ class FeedReader {
         const std::string trimmed = detail::plain(ref);
         if (trimmed.empty())
             return std::nullopt;
-        if (auto u = url::web_url(base, trimmed))
+        if (auto u = util::resolve_http_url(base, trimmed))
             return u;
-        m_warnings.add(fmt::format("{}: {} {} dropped, not a usable web URL", where, what,
-                                   quote(trimmed)));
+        m_warnings.add(
+            fmt::format("{}: {} {} dropped, not a usable web URL", where, what, quote(trimmed)));
         return std::nullopt;
     }
 
@@ -204,10 +204,12 @@ class FeedReader {
         return std::nullopt;
     }
 
-    std::optional<Timestamp> first_date(pugi::xml_node entry, std::string_view where,
-                                        std::initializer_list<std::pair<Ns, const char*>> names) const {
+    std::optional<Timestamp>
+    first_date(pugi::xml_node entry, std::string_view where,
+               std::initializer_list<std::pair<Ns, const char*>> names) const {
         for (const auto& [ns, local] : names) {
-            const pugi::xml_node n = ns == Ns::none ? m_v.child(entry, local) : Vocabulary::child(entry, ns, local);
+            const pugi::xml_node n =
+                ns == Ns::none ? m_v.child(entry, local) : Vocabulary::child(entry, ns, local);
             if (n)
                 if (auto t = date_of(n, where))
                     return t;
@@ -267,12 +269,12 @@ class FeedReader {
         // RSS 2.0: a guid is a permalink unless isPermaLink="false".
         if (const pugi::xml_node g = m_v.child(entry, "guid");
             g && text::ascii_lower(attribute(g, "isPermaLink")) != "false")
-            if (auto u = url::web_url(base, detail::plain(detail::raw_text(g))))
+            if (auto u = util::resolve_http_url(base, detail::plain(detail::raw_text(g))))
                 return u;
         if (auto u = atom_link(entry, base, where)) // atom:link inside RSS
             return u;
         if (const pugi::xml_attribute about = entry.attribute("rdf:about")) // RSS 1.0
-            return url::web_url(base, about.value());
+            return util::resolve_http_url(base, about.value());
         return std::nullopt;
     }
 
@@ -284,9 +286,9 @@ class FeedReader {
                 t = atom_text(m_v.child(entry, "content"));
             return t;
         }
-        for (const auto& [ns, local] : {std::pair{Ns::none, "description"},
-                                        std::pair{Ns::content, "encoded"},
-                                        std::pair{Ns::dc, "description"}}) {
+        for (const auto& [ns, local] :
+             {std::pair{Ns::none, "description"}, std::pair{Ns::content, "encoded"},
+              std::pair{Ns::dc, "description"}}) {
             const pugi::xml_node n =
                 ns == Ns::none ? m_v.child(entry, local) : Vocabulary::child(entry, ns, local);
             std::string raw = detail::raw_text(n);
@@ -363,10 +365,13 @@ class FeedReader {
         if (!summary_image.empty())
             return link_to(base, summary_image, where, "summary image");
         // The full content often has the article's picture when the summary has none.
-        const Text content = is_atom() ? atom_text(m_v.child(entry, "content"))
-                                       : Text{detail::raw_text(Vocabulary::child(entry, Ns::content, "encoded")), true, true};
+        const Text content =
+            is_atom() ? atom_text(m_v.child(entry, "content"))
+                      : Text{detail::raw_text(Vocabulary::child(entry, Ns::content, "encoded")),
+                             true, true};
         if (content.html.value_or(false))
-            if (const std::string src = text::html_to_text(content.raw, 0).first_image; !src.empty())
+            if (const std::string src = text::html_to_text(content.raw, 0).first_image;
+                !src.empty())
                 return link_to(base, src, where, "content image");
         return std::nullopt;
     }
@@ -374,7 +379,8 @@ class FeedReader {
     bool is_atom() const { return m_format == Format::atom10 || m_format == Format::atom03; }
 
     std::optional<std::int64_t> comments_of(pugi::xml_node entry) const {
-        for (const auto& [ns, local] : {std::pair{Ns::slash, "comments"}, std::pair{Ns::thr, "total"}})
+        for (const auto& [ns, local] :
+             {std::pair{Ns::slash, "comments"}, std::pair{Ns::thr, "total"}})
             if (const pugi::xml_node n = Vocabulary::child(entry, ns, local))
                 if (auto c = count_of(detail::plain(detail::raw_text(n))))
                     return c;
@@ -383,10 +389,9 @@ class FeedReader {
 
 public:
     FeedReader(Format format, std::string base, std::string feed_author, Warnings& warnings)
-        : m_format(format),
-          m_v{format == Format::rss2     ? Ns::none
-              : format == Format::rss1 ? Ns::rss
-                                       : Ns::atom},
+        : m_format(format), m_v{format == Format::rss2   ? Ns::none
+                                : format == Format::rss1 ? Ns::rss
+                                                         : Ns::atom},
           m_base(std::move(base)), m_feed_author(std::move(feed_author)), m_warnings(warnings) {}
 
     Item read(pugi::xml_node entry, int rank) const {
@@ -405,13 +410,19 @@ public:
         item.url = link_of(entry, base, where).value_or("");
         const Text summary = summary_of(entry);
         std::string summary_image;
-        item.summary = detail::summary_text(summary.raw, summary.html.value_or(true), &summary_image);
+        item.summary =
+            detail::summary_text(summary.raw, summary.html.value_or(true), &summary_image);
         item.author = author_of(entry);
         const bool atom = is_atom();
         item.published_at =
-            atom ? first_date(entry, where, {{Ns::none, "published"}, {Ns::none, "issued"}, {Ns::none, "created"}})
-                 : first_date(entry, where, {{Ns::none, "pubDate"}, {Ns::dc, "date"},
-                                             {Ns::dcterms, "issued"}, {Ns::dcterms, "created"}});
+            atom
+                ? first_date(entry, where,
+                             {{Ns::none, "published"}, {Ns::none, "issued"}, {Ns::none, "created"}})
+                : first_date(entry, where,
+                             {{Ns::none, "pubDate"},
+                              {Ns::dc, "date"},
+                              {Ns::dcterms, "issued"},
+                              {Ns::dcterms, "created"}});
         item.updated_at =
             atom ? first_date(entry, where, {{Ns::none, "updated"}, {Ns::none, "modified"}})
                  : first_date(entry, where, {{Ns::atom, "updated"}, {Ns::dcterms, "modified"}});
@@ -490,8 +501,8 @@ std::variant<Layout, std::string> layout_of(pugi::xml_node root) {
                                      "http://my.netscape.com/rdf/simple/0.9/");
         // RSS 1.0 puts items beside the channel; some documents put them inside it.
         const pugi::xml_node container = v.child(root, "item") || !channel ? root : channel;
-        return Layout{Format::rss1, rss090 ? "RSS 0.90 (RDF)" : "RSS 1.0 (RDF)", container,
-                      channel, "item"};
+        return Layout{Format::rss1, rss090 ? "RSS 0.90 (RDF)" : "RSS 1.0 (RDF)", container, channel,
+                      "item"};
     }
     if (local == "feed" && (ns == Ns::atom || ns == Ns::none)) {
         const bool v03 = attribute(root, "version") == "0.3" ||
@@ -499,8 +510,8 @@ std::variant<Layout, std::string> layout_of(pugi::xml_node root) {
         return Layout{v03 ? Format::atom03 : Format::atom10, v03 ? "Atom 0.3" : "Atom 1.0", root,
                       root, "entry"};
     }
-    return rss_error(fmt::format("document element is <{}>, not a feed (<rss>, <rdf:RDF> or <feed>)",
-                                 name));
+    return rss_error(
+        fmt::format("document element is <{}>, not a feed (<rss>, <rdf:RDF> or <feed>)", name));
 }
 
 ParseResult parse(std::string_view body, const ParseContext& ctx) {
@@ -533,16 +544,20 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     snapshot.format = l.name;
 
     const bool atom = l.format == Format::atom10 || l.format == Format::atom03;
-    const Vocabulary v{l.format == Format::rss2 ? Ns::none : l.format == Format::rss1 ? Ns::rss : Ns::atom};
-    const Text title = atom ? atom_text(v.child(l.channel, "title"))
-                            : Text{detail::raw_text(v.child(l.channel, "title")), std::nullopt, true};
+    const Vocabulary v{l.format == Format::rss2   ? Ns::none
+                       : l.format == Format::rss1 ? Ns::rss
+                                                  : Ns::atom};
+    const Text title =
+        atom ? atom_text(v.child(l.channel, "title"))
+             : Text{detail::raw_text(v.child(l.channel, "title")), std::nullopt, true};
     snapshot.title = detail::cap_text(detail::title_text(title.raw, title.html, warnings, "feed"),
                                       detail::k_max_name_bytes);
 
     // Relative links: against xml:base, then the document's URL, else the feed's own link.
     std::string base = ctx.url;
     if (base.empty() && !atom)
-        base = url::web_url("", detail::raw_text(v.child(l.channel, "link"))).value_or("");
+        base =
+            util::resolve_http_url("", detail::raw_text(v.child(l.channel, "link"))).value_or("");
     base = with_xml_base(base, doc.document_element());
     if (l.channel != doc.document_element())
         base = with_xml_base(base, l.channel);

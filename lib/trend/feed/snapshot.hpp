@@ -14,13 +14,14 @@
  *
  * What an item's `term` is, and what its traffic number counts, per feed type:
  *
- * | type                | term                                  | traffic (TrafficKind)                   |
+ * | type                | term                                  | traffic (TrafficKind) |
  * |---------------------|---------------------------------------|-----------------------------------------|
- * | `google-trends-rss` | the search term ("renee good")        | searches: bucket lower bound ("2000+")  |
- * | `rss`               | the entry's title (headline)          | rank: 1-based position, label "#3"      |
- * | `hacker-news`       | the story's title                     | points (score), label "412"             |
- * | `mastodon-trends`   | tags: "#Name"; links: the card title  | uses today (tags) / shares today (links)|
- * | `wikipedia-top`     | the article title, '_' as ' '         | views on the day, label "411486"        |
+ * | `google-trends-rss` | the search term ("renee good")        | searches: bucket lower bound
+ * ("2000+")  | | `rss`               | the entry's title (headline)          | rank: 1-based
+ * position, label "#3"      | | `hacker-news`       | the story's title                     |
+ * points (score), label "412"             | | `mastodon-trends`   | tags: "#Name"; links: the card
+ * title  | uses today (tags) / shares today (links)| | `wikipedia-top`     | the article title, '_'
+ * as ' '         | views on the day, label "411486"        |
  *
  * Labels of the numeric kinds are plain decimal numbers, so `parse_traffic(label)` gives the
  * value back (backtests read labels). The rss label "#3" does not parse: its value is set by
@@ -77,11 +78,11 @@ struct Item {
     std::vector<NewsItem> news; ///< Google Trends: the linked news articles
     int rank = 0;               ///< 1-based position in the feed (wikipedia-top: the API's rank)
 
-    std::string url;            ///< the item's own link: article, story, card URL
-    std::string discussion_url; ///< Hacker News: https://news.ycombinator.com/item?id=N
-    std::string summary;        ///< plain text, at most ~2000 bytes ("…" when cut)
-    std::string author;         ///< as written: "Leena Rao", HN user name
-    std::string publisher;      ///< Mastodon links: provider_name ("NBC News")
+    std::string url;                       ///< the item's own link: article, story, card URL
+    std::string discussion_url;            ///< Hacker News: https://news.ycombinator.com/item?id=N
+    std::string summary;                   ///< plain text, at most ~2000 bytes ("…" when cut)
+    std::string author;                    ///< as written: "Leena Rao", HN user name
+    std::string publisher;                 ///< Mastodon links: provider_name ("NBC News")
     std::optional<Timestamp> published_at; ///< UTC
     std::optional<Timestamp> updated_at;   ///< UTC
     std::optional<std::int64_t> comments;  ///< comment count (HN, slash:comments, thr:total)

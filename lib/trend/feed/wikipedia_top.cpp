@@ -27,9 +27,9 @@ constexpr std::string_view k_prefix = "Wikimedia pageviews";
 // Namespaces whose pages are not articles (canonical English names and aliases, as the English
 // Wikipedia's top list writes them). Their talk namespaces ("User_talk:") are left out too.
 constexpr std::array<std::string_view, 17> k_namespaces{
-    "Special", "File",     "Image",     "Media",     "Wikipedia", "WP",
-    "Project", "Portal",   "Talk",      "User",      "Template",  "Category",
-    "Help",    "Draft",    "MediaWiki", "Module",    "TimedText",
+    "Special", "File",   "Image",     "Media",  "Wikipedia", "WP",
+    "Project", "Portal", "Talk",      "User",   "Template",  "Category",
+    "Help",    "Draft",  "MediaWiki", "Module", "TimedText",
 };
 
 /** Why an article is not one, or "" for a real article. */
@@ -73,8 +73,10 @@ std::string origin_of(std::string_view project) {
     if (project.ends_with(".org"))
         project.remove_suffix(4);
     constexpr std::string_view k_allowed = "abcdefghijklmnopqrstuvwxyz0123456789.-";
-    if (project.empty() || project.size() > 64 || project.find_first_not_of(k_allowed) != project.npos ||
-        project.find('.') == std::string_view::npos || project.front() == '.' || project.back() == '.')
+    if (project.empty() || project.size() > 64 ||
+        project.find_first_not_of(k_allowed) != project.npos ||
+        project.find('.') == std::string_view::npos || project.front() == '.' ||
+        project.back() == '.')
         return {};
     return fmt::format("https://{}.org", project);
 }
@@ -108,10 +110,15 @@ Item read_article(const Value& a, std::size_t position, const std::string& origi
     std::string term = article;
     std::replace(term.begin(), term.end(), '_', ' ');
     item.term = detail::title_text(term, false, warnings, where);
+    if (item.term.empty()) {
+        item.skip_reason = "no article title";
+        return item;
+    }
     where = fmt::format("entry {} {}", position, quote(item.term));
     item.skip_reason = filtered(article);
     if (!origin.empty())
-        item.url = url::web_url("", origin + "/wiki/" + encode_title(article)).value_or("");
+        item.url =
+            util::resolve_http_url("", origin + "/wiki/" + encode_title(article)).value_or("");
     const auto views = int_member(a, "views");
     item.traffic.value = views;
     item.traffic.label = views ? std::to_string(*views) : "";
@@ -136,8 +143,8 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     const Value* articles = member(top, "articles");
     if (articles == nullptr || !articles->IsArray()) {
         if (member(top, "timestamp") != nullptr)
-            return ParseError{fmt::format(
-                "{}: a per-article or aggregate series, not a top list", k_prefix)};
+            return ParseError{
+                fmt::format("{}: a per-article or aggregate series, not a top list", k_prefix)};
         return ParseError{fmt::format("{}: items[0] has no \"articles\" array", k_prefix)};
     }
 

@@ -21,8 +21,8 @@ constexpr std::size_t k_max_depth = 256;
 
 bool is_void_element(std::string_view name) {
     static constexpr std::array<std::string_view, 14> k_void{
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr"};
+        "area",  "base", "br",   "col",   "embed",  "hr",    "img",
+        "input", "link", "meta", "param", "source", "track", "wbr"};
     return std::find(k_void.begin(), k_void.end(), name) != k_void.end();
 }
 
@@ -173,9 +173,8 @@ void collect(const GumboNode* root, std::size_t budget, HtmlText& out, std::stri
         if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE &&
             node->type != GUMBO_NODE_DOCUMENT)
             continue;
-        const GumboVector* children = node->type == GUMBO_NODE_DOCUMENT
-                                          ? &node->v.document.children
-                                          : &node->v.element.children;
+        const GumboVector* children = node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children
+                                                                        : &node->v.element.children;
         if (node->type != GUMBO_NODE_DOCUMENT) {
             const GumboElement& e = node->v.element;
             if (is_hidden(e.tag))
@@ -242,8 +241,7 @@ bool looks_like_html(std::string_view s) {
                 ++n;
         }
         const std::size_t start = n;
-        while (n < rest.size() && n < 40 &&
-               (alpha(rest[n]) || (rest[n] >= '0' && rest[n] <= '9')))
+        while (n < rest.size() && n < 40 && (alpha(rest[n]) || (rest[n] >= '0' && rest[n] <= '9')))
             ++n;
         if (n > start && n < rest.size() && rest[n] == ';')
             return true;

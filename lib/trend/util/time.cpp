@@ -15,7 +15,8 @@ namespace trend {
 namespace {
 
 bool is_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 /** Digits only: from_chars alone would take "-1" inside a date. */
@@ -42,12 +43,13 @@ char lower(char c) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool has_alpha(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return lower(c) >= 'a' && lower(c) <= 'z'; });
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return lower(c) >= 'a' && lower(c) <= 'z'; });
 }
 
 constexpr std::size_t k_max_date_tokens = 8;
@@ -92,9 +94,8 @@ std::optional<std::vector<std::string_view>> date_tokens(std::string_view s) {
 }
 
 bool is_weekday(std::string_view w) {
-    static constexpr std::array<std::string_view, 7> k_days{"sunday",   "monday", "tuesday",
-                                                             "wednesday", "thursday", "friday",
-                                                             "saturday"};
+    static constexpr std::array<std::string_view, 7> k_days{
+        "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
     return std::any_of(k_days.begin(), k_days.end(), [&](std::string_view day) {
         return iequals(w, day) || iequals(w, day.substr(0, 3));
     });
@@ -147,10 +148,10 @@ std::optional<int> numeric_offset(std::string_view w) {
     const int sign = w[0] == '-' ? -1 : 1;
     w.remove_prefix(1);
     int h = 0, m = 0;
-    const bool ok = (w.size() == 2 && parse_int(w, h)) ||
-                    (w.size() == 4 && parse_int(w.substr(0, 2), h) && parse_int(w.substr(2), m)) ||
-                    (w.size() == 5 && w[2] == ':' && parse_int(w.substr(0, 2), h) &&
-                     parse_int(w.substr(3), m));
+    const bool ok =
+        (w.size() == 2 && parse_int(w, h)) ||
+        (w.size() == 4 && parse_int(w.substr(0, 2), h) && parse_int(w.substr(2), m)) ||
+        (w.size() == 5 && w[2] == ':' && parse_int(w.substr(0, 2), h) && parse_int(w.substr(3), m));
     if (!ok || h > 23 || m > 59)
         return std::nullopt;
     return sign * (h * 60 + m);
@@ -165,12 +166,11 @@ std::optional<int> zone_offset(std::string_view w) {
         int minutes;
     };
     static constexpr std::array<Zone, 26> k_zones{{
-        {"UT", 0},      {"UTC", 0},     {"GMT", 0},     {"Z", 0},       {"EST", -300},
-        {"EDT", -240},  {"CST", -360},  {"CDT", -300},  {"MST", -420},  {"MDT", -360},
-        {"PST", -480},  {"PDT", -420},  {"AKST", -540}, {"AKDT", -480}, {"HST", -600},
-        {"WET", 0},     {"WEST", 60},   {"BST", 60},    {"MET", 60},    {"MEST", 120},
-        {"CET", 60},    {"CEST", 120},  {"MESZ", 120},  {"EET", 120},   {"EEST", 180},
-        {"JST", 540},
+        {"UT", 0},      {"UTC", 0},     {"GMT", 0},    {"Z", 0},      {"EST", -300}, {"EDT", -240},
+        {"CST", -360},  {"CDT", -300},  {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420},
+        {"AKST", -540}, {"AKDT", -480}, {"HST", -600}, {"WET", 0},    {"WEST", 60},  {"BST", 60},
+        {"MET", 60},    {"MEST", 120},  {"CET", 60},   {"CEST", 120}, {"MESZ", 120}, {"EET", 120},
+        {"EEST", 180},  {"JST", 540},
     }};
     for (const Zone& z : k_zones)
         if (iequals(w, z.name))
@@ -188,11 +188,13 @@ std::optional<int> zone_offset(std::string_view w) {
     return std::nullopt;
 }
 
+// Years 1000-9998: whatever the offset, the time still has a four-digit year in UTC, so it
+// formats and reads back as ISO 8601.
 std::optional<Timestamp> make_time(int y, unsigned mo, unsigned d, Seconds time_of_day,
                                    int offset_minutes) {
     using namespace std::chrono;
     const year_month_day ymd{year{y}, month{mo}, day{d}};
-    if (!ymd.ok())
+    if (!ymd.ok() || y < 1000 || y > 9998)
         return std::nullopt;
     return sys_days{ymd} + time_of_day - minutes{offset_minutes};
 }

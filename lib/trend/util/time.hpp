@@ -58,7 +58,8 @@ public:
  *   JST, or a military letter as RFC 822 defines it (A = -0100 ... M = -1200, N = +0100 ...
  *   Y = +1200); an ambiguous name ("IST") is refused; no zone at all is taken as UTC;
  * - a trailing comment in parentheses: "+0000 (UTC)".
- * Returns nullopt for anything else, including impossible dates ("31 Feb"): never a guess.
+ * Returns nullopt for anything else, including impossible dates ("31 Feb") and years outside
+ * 1000-9998: never a guess.
  */
 [[nodiscard]] std::optional<Timestamp> parse_rfc822(std::string_view text);
 

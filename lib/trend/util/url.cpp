@@ -5,7 +5,7 @@
 
 #include <memory>
 
-namespace trend::url {
+namespace trend::util {
 
 namespace {
 
@@ -56,7 +56,8 @@ Handle parsed(std::string_view base, std::string_view ref) {
     if (!h || ref.size() > k_max_url_bytes || base.size() > k_max_url_bytes ||
         ref.find('\0') != std::string_view::npos || base.find('\0') != std::string_view::npos)
         return nullptr;
-    if (!base.empty() && curl_url_set(h.get(), CURLUPART_URL, std::string{base}.c_str(), 0) != CURLUE_OK)
+    if (!base.empty() &&
+        curl_url_set(h.get(), CURLUPART_URL, std::string{base}.c_str(), 0) != CURLUE_OK)
         return nullptr;
     if (curl_url_set(h.get(), CURLUPART_URL, std::string{ref}.c_str(), CURLU_URLENCODE) !=
         CURLUE_OK)
@@ -66,7 +67,7 @@ Handle parsed(std::string_view base, std::string_view ref) {
 
 } // namespace
 
-std::optional<std::string> resolve(std::string_view base, std::string_view ref) {
+std::optional<std::string> resolve_url(std::string_view base, std::string_view ref) {
     const Handle h = parsed(base, ref);
     if (!h)
         return std::nullopt;
@@ -76,9 +77,9 @@ std::optional<std::string> resolve(std::string_view base, std::string_view ref) 
     return out;
 }
 
-std::optional<std::string> web_url(std::string_view base, std::string_view ref) {
+std::optional<std::string> resolve_http_url(std::string_view base, std::string_view ref) {
     const Handle h = parsed(base, ref);
     return h ? web_only(h.get()) : std::nullopt;
 }
 
-} // namespace trend::url
+} // namespace trend::util
