@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "support.hpp"
-#include "trend/feed/parser.hpp"
+#include "feed_support.hpp"
 #include "trend/util/text.hpp"
 #include "trend/util/time.hpp"
 
@@ -16,6 +15,7 @@ using trend::feed::ParseContext;
 using trend::feed::ParseError;
 using trend::feed::Snapshot;
 using trend::feed::TrafficKind;
+using trend::test::iso;
 using trend::test::read_source_file;
 
 namespace {
@@ -23,27 +23,15 @@ namespace {
 const std::string k_dir = "tests/data/feeds/";
 
 ParseContext context(std::string url = "") {
-    ParseContext ctx;
-    ctx.fetched_at = trend::parse_iso("2026-10-01T16:25:00Z").value();
-    ctx.url = std::move(url);
-    return ctx;
+    return trend::test::feed_context("2026-10-01T16:25:00Z", std::move(url));
 }
 
 Snapshot parse_ok(std::string_view body, const ParseContext& ctx = context()) {
-    auto result = trend::feed::parse_rss(body, ctx);
-    const auto* error = std::get_if<ParseError>(&result);
-    REQUIRE_MESSAGE(error == nullptr, "unexpected parse error: " << error->message);
-    return std::get<Snapshot>(std::move(result));
+    return trend::test::parse_ok(trend::feed::parse_rss, body, ctx);
 }
 
 std::string parse_error(std::string_view body, const ParseContext& ctx = context()) {
-    auto result = trend::feed::parse_rss(body, ctx);
-    REQUIRE_MESSAGE(std::holds_alternative<ParseError>(result), "parsed, but should not have");
-    return std::get<ParseError>(result).message;
-}
-
-std::string iso(const std::optional<trend::Timestamp>& t) {
-    return t ? format_iso(*t) : "(none)";
+    return trend::test::parse_error(trend::feed::parse_rss, body, ctx);
 }
 
 /** An RSS 2.0 document around `items`, with the namespaces news feeds use. */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "support.hpp"
-#include "trend/feed/parser.hpp"
+#include "feed_support.hpp"
 #include "trend/util/time.hpp"
 
 #include <string>
@@ -23,22 +22,15 @@ const std::string k_trimmed = "wikimedia-pageviews-top-en.wikipedia-2026-08-20.t
                               "MomomeYeah-Zeitgeist-Actualiser.json";
 
 ParseContext context() {
-    ParseContext ctx;
-    ctx.fetched_at = trend::parse_iso("2026-08-22T06:00:00Z").value();
-    return ctx;
+    return trend::test::feed_context("2026-08-22T06:00:00Z");
 }
 
 Snapshot parse_ok(std::string_view body, const ParseContext& ctx = context()) {
-    auto result = trend::feed::parse_wikipedia_top(body, ctx);
-    const auto* error = std::get_if<ParseError>(&result);
-    REQUIRE_MESSAGE(error == nullptr, "unexpected parse error: " << error->message);
-    return std::get<Snapshot>(std::move(result));
+    return trend::test::parse_ok(trend::feed::parse_wikipedia_top, body, ctx);
 }
 
 std::string parse_error(std::string_view body) {
-    auto result = trend::feed::parse_wikipedia_top(body, context());
-    REQUIRE_MESSAGE(std::holds_alternative<ParseError>(result), "parsed, but should not have");
-    return std::get<ParseError>(result).message;
+    return trend::test::parse_error(trend::feed::parse_wikipedia_top, body, context());
 }
 
 std::string top(const std::string& articles, const std::string& project = "en.wikipedia") {

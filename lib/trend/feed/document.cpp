@@ -62,24 +62,36 @@ void Warnings::finish() {
     m_suppressed = 0;
 }
 
-void SeenTerms::check(Item& item, std::string_view noun) {
-    if (!item.skip_reason.empty() || item.term.empty())
-        return;
-    const auto [first, inserted] = m_first.emplace(text::normalize_term(item.term), item.rank);
-    if (!inserted)
-        item.skip_reason = fmt::format("same {} as entry {}", noun, first->second);
+SnapshotWriter::SnapshotWriter(Snapshot& snapshot, const ParseContext& ctx, std::string format,
+                               TrafficKind kind)
+    : m_snapshot(snapshot), m_warnings(snapshot.warnings), m_max(ctx.max_items) {
+    snapshot.geo = ctx.geo;
+    snapshot.fetched_at = ctx.fetched_at;
+    snapshot.format = std::move(format);
+    snapshot.traffic_kind = kind;
 }
 
-bool EntryCap::full(const std::vector<Item>& items) {
-    if (items.size() < m_max)
+bool SnapshotWriter::full() {
+    if (m_snapshot.items.size() < m_max)
         return false;
     ++m_over;
     return true;
 }
 
-void EntryCap::finish(Warnings& warnings) const {
+void SnapshotWriter::add(Item item, std::string_view noun) {
+    if (item.skip_reason.empty() && !item.term.empty()) {
+        const auto [first, inserted] = m_first.emplace(text::normalize_term(item.term), item.rank);
+        if (!inserted)
+            item.skip_reason = fmt::format("same {} as entry {}", noun, first->second);
+    }
+    m_snapshot.items.push_back(std::move(item));
+}
+
+void SnapshotWriter::finish() {
     if (m_over > 0)
-        warnings.add(fmt::format("{} entries past the cap of {} dropped", m_over, m_max));
+        m_warnings.add(fmt::format("{} entries past the cap of {} dropped", m_over, m_max));
+    m_over = 0;
+    m_warnings.finish();
 }
 
 std::string title_text(std::string_view raw, std::optional<bool> html, Warnings& warnings,

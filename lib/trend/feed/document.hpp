@@ -44,26 +44,28 @@ public:
     void finish();
 };
 
-/** Marks an item whose term repeats an earlier one's (compared normalised): skip_reason
- *  "same <noun> as entry N". Items already skipped or without a term are left alone. */
-class SeenTerms {
+/**
+ * Fills a snapshot: geo and fetch time from the context, its format and traffic kind, items up
+ * to ctx.max_items (the rest counted, then reported once), an item whose term repeats an
+ * earlier one's (compared normalised) marked "same <noun> as entry N", warnings bounded.
+ * Call finish() once, at the end.
+ */
+class SnapshotWriter {
+    Snapshot& m_snapshot;
+    Warnings m_warnings;
     std::unordered_map<std::string, int> m_first; // normalised term -> rank
-
-public:
-    void check(Item& item, std::string_view noun);
-};
-
-/** Keeps a snapshot within ctx.max_items: entries past it are counted, then reported once. */
-class EntryCap {
     std::size_t m_max;
     std::size_t m_over = 0;
 
 public:
-    explicit EntryCap(std::size_t max) : m_max(max) {}
-    /** True (and counted) when `items` is already full. */
-    bool full(const std::vector<Item>& items);
-    /** "N entries past the cap of M dropped", when there were any. */
-    void finish(Warnings& warnings) const;
+    SnapshotWriter(Snapshot& snapshot, const ParseContext& ctx, std::string format,
+                   TrafficKind kind);
+    Warnings& warnings() { return m_warnings; }
+    /** True, and counted, when no more items fit. */
+    bool full();
+    /** Appends `item`; one already skipped or without a term is never marked. */
+    void add(Item item, std::string_view noun = "title");
+    void finish();
 };
 
 /**

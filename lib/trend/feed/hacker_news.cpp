@@ -91,23 +91,12 @@ Item read_hit(const Value& hit, int rank, Warnings& warnings) {
 
 Snapshot read_algolia(const Value& hits, const ParseContext& ctx) {
     Snapshot snapshot;
-    snapshot.geo = ctx.geo;
-    snapshot.fetched_at = ctx.fetched_at;
-    snapshot.format = "HN Algolia";
-    snapshot.traffic_kind = TrafficKind::points;
-    Warnings warnings{snapshot.warnings};
-    detail::SeenTerms seen;
-    detail::EntryCap cap{ctx.max_items};
+    detail::SnapshotWriter out{snapshot, ctx, "HN Algolia", TrafficKind::points};
     int rank = 0;
-    for (const Value& hit : hits.GetArray()) {
-        if (cap.full(snapshot.items))
-            continue;
-        Item item = read_hit(hit, ++rank, warnings);
-        seen.check(item, "title");
-        snapshot.items.push_back(std::move(item));
-    }
-    cap.finish(warnings);
-    warnings.finish();
+    for (const Value& hit : hits.GetArray())
+        if (!out.full())
+            out.add(read_hit(hit, ++rank, out.warnings()));
+    out.finish();
     return snapshot;
 }
 
@@ -158,14 +147,7 @@ FirebaseItem read_firebase(const Value& v, Warnings& warnings, std::string_view 
     return {std::move(item), id};
 }
 
-Snapshot firebase_snapshot(const ParseContext& ctx) {
-    Snapshot snapshot;
-    snapshot.geo = ctx.geo;
-    snapshot.fetched_at = ctx.fetched_at;
-    snapshot.format = "HN Firebase";
-    snapshot.traffic_kind = TrafficKind::points;
-    return snapshot;
-}
+constexpr std::string_view k_firebase = "HN Firebase";
 
 Item null_item(std::optional<std::int64_t> id) {
     Item item;
@@ -177,24 +159,44 @@ Item null_item(std::optional<std::int64_t> id) {
 
 // Items the poller assembled into one array, in rank order.
 Snapshot read_firebase_array(const Value& array, const ParseContext& ctx) {
-    Snapshot snapshot = firebase_snapshot(ctx);
-    Warnings warnings{snapshot.warnings};
-    detail::SeenTerms seen;
-    detail::EntryCap cap{ctx.max_items};
+    Snapshot snapshot;
+    detail::SnapshotWriter out{snapshot, ctx, std::string{k_firebase}, TrafficKind::points};
     int rank = 0;
     for (const Value& v : array.GetArray()) {
-        if (cap.full(snapshot.items))
+        if (out.full())
             continue;
         ++rank;
-        FirebaseItem read = read_firebase(v, warnings, fmt::format("entry {}", rank));
+        FirebaseItem read = read_firebase(v, out.warnings(), fmt::format("entry {}", rank));
         Item item = read.item ? std::move(*read.item) : null_item(std::nullopt);
         item.rank = rank;
-        seen.check(item, "title");
-        snapshot.items.push_back(std::move(item));
+        out.add(std::move(item));
     }
-    cap.finish(warnings);
-    warnings.finish();
+    out.finish();
     return snapshot;
+}
+
+/** One fetched item of a Firebase list; `problem` says why it could not be read, if so. */
+Item read_fetched(const HnFetchedItem& f, const ParseContext& ctx, Warnings& warnings,
+                  std::string_view where, std::string& problem) {
+    if (!f.fetch_error.empty()) {
+        problem = fmt::format("fetch failed: {}", detail::plain(f.fetch_error));
+    } else if (auto parsed = detail::parse_json(f.body, ctx, "HN item");
+               auto* error = std::get_if<std::string>(&parsed)) {
+        problem = std::move(*error);
+    } else {
+        FirebaseItem read = read_firebase(std::get<rapidjson::Document>(parsed), warnings, where);
+        if (!read.item)
+            return null_item(f.id);
+        if (read.id == f.id)
+            return std::move(*read.item);
+        problem = read.id ? fmt::format("body is HN item {}, not {}", *read.id, f.id)
+                          : fmt::format("body has no id, expected {}", f.id);
+    }
+    Item item;
+    item.skip_reason = detail::cap_text(problem, detail::k_max_name_bytes);
+    if (f.id > 0)
+        item.discussion_url = discussion_url(f.id);
+    return item;
 }
 
 bool is_id_list(const Value& array) {
@@ -233,12 +235,12 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     if (auto error = detail::json_error_reply(doc))
         return ParseError{fmt::format("HN: {}", *error)};
     if (member(doc, "id") != nullptr && member(doc, "type") != nullptr) {
-        Snapshot snapshot = firebase_snapshot(ctx);
-        Warnings warnings{snapshot.warnings};
-        FirebaseItem read = read_firebase(doc, warnings, "item");
+        Snapshot snapshot;
+        detail::SnapshotWriter out{snapshot, ctx, std::string{k_firebase}, TrafficKind::points};
+        FirebaseItem read = read_firebase(doc, out.warnings(), "item");
         read.item->rank = 1;
-        snapshot.items.push_back(std::move(*read.item));
-        warnings.finish();
+        out.add(std::move(*read.item));
+        out.finish();
         return snapshot;
     }
     return ParseError{"HN Algolia reply has no \"hits\" array"};
@@ -298,55 +300,28 @@ std::variant<std::optional<Item>, ParseError> parse_hn_firebase_item(std::string
 }
 
 ParseResult assemble_hn_firebase(std::span<const HnFetchedItem> fetched, const ParseContext& ctx) {
-    return guarded("HN Firebase", [&]() -> ParseResult {
-        Snapshot snapshot = firebase_snapshot(ctx);
-        Warnings warnings{snapshot.warnings};
-        detail::SeenTerms seen;
-        detail::EntryCap cap{ctx.max_items};
+    return guarded(k_firebase, [&]() -> ParseResult {
+        Snapshot snapshot;
+        detail::SnapshotWriter out{snapshot, ctx, std::string{k_firebase}, TrafficKind::points};
         std::size_t unreadable = 0;
         std::string first_problem;
         int rank = 0;
         for (const HnFetchedItem& f : fetched) {
-            if (cap.full(snapshot.items))
+            if (out.full())
                 continue;
             ++rank;
             const std::string where = fmt::format("entry {} (HN item {})", rank, f.id);
-            Item item;
             std::string problem;
-            if (!f.fetch_error.empty()) {
-                problem = fmt::format("fetch failed: {}", detail::plain(f.fetch_error));
-            } else if (auto parsed = detail::parse_json(f.body, ctx, "HN item");
-                       auto* error = std::get_if<std::string>(&parsed)) {
-                problem = std::move(*error);
-            } else {
-                FirebaseItem read =
-                    read_firebase(std::get<rapidjson::Document>(parsed), warnings, where);
-                if (!read.item)
-                    item = null_item(f.id);
-                else if (read.id != f.id)
-                    problem = read.id ? fmt::format("body is HN item {}, not {}", *read.id, f.id)
-                                      : fmt::format("body has no id, expected {}", f.id);
-                else
-                    item = std::move(*read.item);
-            }
-            if (!problem.empty()) {
-                ++unreadable;
-                if (first_problem.empty())
-                    first_problem = fmt::format("{}: {}", where, problem);
-                item = Item{};
-                item.skip_reason = detail::cap_text(problem, detail::k_max_name_bytes);
-                if (f.id > 0)
-                    item.discussion_url = discussion_url(f.id);
-            }
+            Item item = read_fetched(f, ctx, out.warnings(), where, problem);
+            if (!problem.empty() && unreadable++ == 0)
+                first_problem = fmt::format("{}: {}", where, problem);
             item.rank = rank;
-            seen.check(item, "title");
-            snapshot.items.push_back(std::move(item));
+            out.add(std::move(item));
         }
         if (unreadable > 0 && unreadable == snapshot.items.size())
             return ParseError{fmt::format("HN Firebase: none of the {} items could be read ({})",
                                           unreadable, first_problem)};
-        cap.finish(warnings);
-        warnings.finish();
+        out.finish();
         return snapshot;
     });
 }

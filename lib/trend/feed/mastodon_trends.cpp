@@ -175,16 +175,12 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
                           "(url, title)"};
 
     Snapshot snapshot;
-    snapshot.geo = ctx.geo;
-    snapshot.fetched_at = ctx.fetched_at;
-    snapshot.format = kind == Kind::links ? "Mastodon trending links" : "Mastodon trending tags";
-    snapshot.traffic_kind = kind == Kind::links ? TrafficKind::shares : TrafficKind::uses;
-    Warnings warnings{snapshot.warnings};
-    detail::SeenTerms seen;
-    detail::EntryCap cap{ctx.max_items};
+    detail::SnapshotWriter out{
+        snapshot, ctx, kind == Kind::links ? "Mastodon trending links" : "Mastodon trending tags",
+        kind == Kind::links ? TrafficKind::shares : TrafficKind::uses};
     int rank = 0;
     for (const Value& entry : doc.GetArray()) {
-        if (cap.full(snapshot.items))
+        if (out.full())
             continue;
         ++rank;
         Item item;
@@ -196,14 +192,12 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
             item.rank = rank;
             item.skip_reason = kind == Kind::links ? "a tag among links" : "a link among tags";
         } else {
-            item = kind == Kind::links ? read_link(entry, rank, warnings)
-                                       : read_tag(entry, rank, warnings);
+            item = kind == Kind::links ? read_link(entry, rank, out.warnings())
+                                       : read_tag(entry, rank, out.warnings());
         }
-        seen.check(item, kind == Kind::links ? "title" : "tag");
-        snapshot.items.push_back(std::move(item));
+        out.add(std::move(item), kind == Kind::links ? "title" : "tag");
     }
-    cap.finish(warnings);
-    warnings.finish();
+    out.finish();
     return snapshot;
 }
 

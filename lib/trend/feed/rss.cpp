@@ -102,6 +102,14 @@ struct Vocabulary {
     }
 };
 
+bool is_atom(Format f) {
+    return f == Format::atom10 || f == Format::atom03;
+}
+
+Vocabulary vocabulary_of(Format f) {
+    return {f == Format::rss2 ? Ns::none : f == Format::rss1 ? Ns::rss : Ns::atom};
+}
+
 std::string attribute(pugi::xml_node n, const char* name) {
     return detail::plain(n.attribute(name).value());
 }
@@ -376,7 +384,7 @@ class FeedReader {
         return std::nullopt;
     }
 
-    bool is_atom() const { return m_format == Format::atom10 || m_format == Format::atom03; }
+    bool is_atom() const { return feed::is_atom(m_format); }
 
     std::optional<std::int64_t> comments_of(pugi::xml_node entry) const {
         for (const auto& [ns, local] :
@@ -389,10 +397,8 @@ class FeedReader {
 
 public:
     FeedReader(Format format, std::string base, std::string feed_author, Warnings& warnings)
-        : m_format(format), m_v{format == Format::rss2   ? Ns::none
-                                : format == Format::rss1 ? Ns::rss
-                                                         : Ns::atom},
-          m_base(std::move(base)), m_feed_author(std::move(feed_author)), m_warnings(warnings) {}
+        : m_format(format), m_v(vocabulary_of(format)), m_base(std::move(base)),
+          m_feed_author(std::move(feed_author)), m_warnings(warnings) {}
 
     Item read(pugi::xml_node entry, int rank) const {
         Item item;
@@ -522,10 +528,8 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
         return ParseError{rss_error("a JSON document, not a feed")};
 
     Snapshot snapshot;
-    snapshot.geo = ctx.geo;
-    snapshot.fetched_at = ctx.fetched_at;
-    snapshot.traffic_kind = TrafficKind::rank;
-    Warnings warnings{snapshot.warnings};
+    detail::SnapshotWriter out{snapshot, ctx, "", TrafficKind::rank};
+    Warnings& warnings = out.warnings();
 
     const std::string utf8 = utf8_document(body, ctx, warnings);
     pugi::xml_document doc;
@@ -543,10 +547,8 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     const Layout& l = std::get<Layout>(layout);
     snapshot.format = l.name;
 
-    const bool atom = l.format == Format::atom10 || l.format == Format::atom03;
-    const Vocabulary v{l.format == Format::rss2   ? Ns::none
-                       : l.format == Format::rss1 ? Ns::rss
-                                                  : Ns::atom};
+    const bool atom = is_atom(l.format);
+    const Vocabulary v = vocabulary_of(l.format);
     const Text title =
         atom ? atom_text(v.child(l.channel, "title"))
              : Text{detail::raw_text(v.child(l.channel, "title")), std::nullopt, true};
@@ -567,18 +569,11 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
             feed_author = detail::plain(detail::raw_text(v.child(a, "name")));
 
     const FeedReader reader{l.format, base, feed_author, warnings};
-    detail::SeenTerms seen;
-    detail::EntryCap cap{ctx.max_items};
     int rank = 0;
-    for (const pugi::xml_node entry : l.container.children()) {
-        if (!v.is(entry, l.entry) || cap.full(snapshot.items))
-            continue;
-        Item item = reader.read(entry, ++rank);
-        seen.check(item, "title");
-        snapshot.items.push_back(std::move(item));
-    }
-    cap.finish(warnings);
-    warnings.finish();
+    for (const pugi::xml_node entry : l.container.children())
+        if (v.is(entry, l.entry) && !out.full())
+            out.add(reader.read(entry, ++rank));
+    out.finish();
     return snapshot;
 }
 

@@ -149,35 +149,24 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     }
 
     Snapshot snapshot;
-    snapshot.geo = ctx.geo;
-    snapshot.fetched_at = ctx.fetched_at;
-    snapshot.format = "Wikimedia pageviews top";
-    snapshot.traffic_kind = TrafficKind::views;
+    detail::SnapshotWriter out{snapshot, ctx, "Wikimedia pageviews top", TrafficKind::views};
     snapshot.as_of = day_of(top);
-    Warnings warnings{snapshot.warnings};
     const std::string project = string_member(top, "project").value_or("");
     const std::string origin = origin_of(project);
     if (origin.empty())
-        warnings.add(fmt::format("project {} is not a Wikimedia project name: no article links",
-                                 quote(project)));
+        out.warnings().add(fmt::format(
+            "project {} is not a Wikimedia project name: no article links", quote(project)));
     snapshot.title = fmt::format("{} top", detail::cap_text(project, 64));
     if (snapshot.as_of)
         snapshot.title += " " + format_iso(*snapshot.as_of).substr(0, 10);
-    if (!snapshot.as_of)
-        warnings.add("no valid year/month/day: the day the list covers is unknown");
+    else
+        out.warnings().add("no valid year/month/day: the day the list covers is unknown");
 
-    detail::SeenTerms seen;
-    detail::EntryCap cap{ctx.max_items};
     std::size_t position = 0;
-    for (const Value& a : articles->GetArray()) {
-        if (cap.full(snapshot.items))
-            continue;
-        Item item = read_article(a, ++position, origin, warnings);
-        seen.check(item, "title");
-        snapshot.items.push_back(std::move(item));
-    }
-    cap.finish(warnings);
-    warnings.finish();
+    for (const Value& a : articles->GetArray())
+        if (!out.full())
+            out.add(read_article(a, ++position, origin, out.warnings()));
+    out.finish();
     return snapshot;
 }
 
