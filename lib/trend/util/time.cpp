@@ -54,9 +54,17 @@ bool has_alpha(std::string_view s) {
 
 constexpr std::size_t k_max_date_tokens = 8;
 
+bool is_weekday(std::string_view w) {
+    static constexpr std::array<std::string_view, 7> k_days{
+        "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+    return std::any_of(k_days.begin(), k_days.end(), [&](std::string_view day) {
+        return iequals(w, day) || iequals(w, day.substr(0, 3));
+    });
+}
+
 /** The words of an RFC 822 or asctime date: split at white space and commas, and at '-' inside
- *  RFC 850's "01-Oct-26"; a trailing comment "(UTC)" dropped. nullopt when there are too many
- *  or the text is too long to be a date. */
+ *  RFC 850's "01-Oct-26"; a leading weekday and a trailing comment "(UTC)" dropped. nullopt
+ *  when there are too many or the text is too long to be a date. */
 std::optional<std::vector<std::string_view>> date_tokens(std::string_view s) {
     if (s.empty() || s.size() > 64)
         return std::nullopt;
@@ -90,15 +98,9 @@ std::optional<std::vector<std::string_view>> date_tokens(std::string_view s) {
         if (out.size() > k_max_date_tokens)
             return std::nullopt;
     }
+    if (!out.empty() && is_weekday(out.front()))
+        out.erase(out.begin());
     return out;
-}
-
-bool is_weekday(std::string_view w) {
-    static constexpr std::array<std::string_view, 7> k_days{
-        "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
-    return std::any_of(k_days.begin(), k_days.end(), [&](std::string_view day) {
-        return iequals(w, day) || iequals(w, day.substr(0, 3));
-    });
 }
 
 std::optional<unsigned> month_of(std::string_view w) {
@@ -258,9 +260,7 @@ std::optional<Timestamp> parse_rfc822(std::string_view text) {
     const auto tokens = date_tokens(text);
     if (!tokens)
         return std::nullopt;
-    std::span<const std::string_view> t = *tokens;
-    if (!t.empty() && is_weekday(t.front()))
-        t = t.subspan(1);
+    const std::span<const std::string_view> t = *tokens;
     // day month year time [zone]
     if (t.size() < 4 || t.size() > 5)
         return std::nullopt;
@@ -278,9 +278,7 @@ std::optional<Timestamp> parse_asctime(std::string_view text) {
     const auto tokens = date_tokens(text);
     if (!tokens)
         return std::nullopt;
-    std::span<const std::string_view> t = *tokens;
-    if (!t.empty() && is_weekday(t.front()))
-        t = t.subspan(1);
+    const std::span<const std::string_view> t = *tokens;
     // month day time [zone] year
     if (t.size() < 4 || t.size() > 5 || t.back().size() != 4)
         return std::nullopt;
