@@ -9,7 +9,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <limits>
 
 namespace trend::feed::detail {
 

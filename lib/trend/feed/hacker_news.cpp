@@ -54,10 +54,8 @@ std::optional<std::int64_t> positive(std::optional<std::int64_t> v) {
 
 /** The id of an Algolia hit: objectID (a string of digits), else story_id. */
 std::optional<std::int64_t> hit_id(const Value& hit) {
-    const std::string object_id = string_member(hit, "objectID").value_or("");
-    if (!object_id.empty() && object_id.size() <= 18 &&
-        object_id.find_first_not_of("0123456789") == std::string::npos)
-        return positive(std::stoll(object_id));
+    if (const auto id = positive(int_member(hit, "objectID")))
+        return id;
     return positive(int_member(hit, "story_id"));
 }
 

@@ -46,8 +46,9 @@ using ParseFn = ParseResult (*)(std::string_view body, const ParseContext& ctx);
  * `rss`: any news feed, RSS 0.9x, RSS 1.0 (RDF), RSS 2.0, Atom 0.3 and 1.0, told apart by the
  * document element. One item per entry: term = title (plain text), url (Atom's
  * rel="alternate" first; relative links resolved against xml:base, then ctx.url), summary,
- * author, published/updated, picture (media:thumbnail, media:content, an image enclosure, or
- * the first real <img> of the summary), comments (slash:comments, thr:total). Traffic is the
+ * author, published/updated, picture (media:content or media:thumbnail, an image enclosure,
+ * else the first real <img> of the summary or content), comments (slash:comments, thr:total),
+ * feedburner:origLink before <link>. Traffic is the
  * entry's rank, label "#N". Charsets other than UTF-8 are converted (BOM, then the XML
  * declaration, then ctx.content_type). An entry without a title is kept with skip_reason
  * "no title"; a repeated title with "same title as entry N".

@@ -212,6 +212,7 @@ class FeedReader {
         return std::nullopt;
     }
 
+    // The first readable date among `names`; Ns::none there means the format's own vocabulary.
     std::optional<Timestamp>
     first_date(pugi::xml_node entry, std::string_view where,
                std::initializer_list<std::pair<Ns, const char*>> names) const {
@@ -286,7 +287,7 @@ class FeedReader {
         return std::nullopt;
     }
 
-    // The summary, and the HTML it came from (for a picture when there is no other).
+    // The first non-empty of the summary elements (Ns::none: the format's own vocabulary).
     Text summary_of(pugi::xml_node entry) const {
         if (is_atom()) {
             Text t = atom_text(m_v.child(entry, "summary"));
@@ -339,8 +340,9 @@ class FeedReader {
         return medium == "image" || type.starts_with("image/");
     }
 
+    // Media, then enclosures, then the first real <img> of the summary or of the content.
     std::optional<std::string> picture_of(pugi::xml_node entry, const std::string& base,
-                                          std::string_view summary_image,
+                                          const Text& summary, std::string_view summary_image,
                                           std::string_view where) const {
         std::optional<std::string> thumbnail;
         std::optional<std::string> enclosure;
@@ -377,7 +379,7 @@ class FeedReader {
             is_atom() ? atom_text(m_v.child(entry, "content"))
                       : Text{detail::raw_text(Vocabulary::child(entry, Ns::content, "encoded")),
                              true, true};
-        if (content.html.value_or(false))
+        if (content.html.value_or(false) && content.raw != summary.raw)
             if (const std::string src = text::html_to_text(content.raw, 0).first_image;
                 !src.empty())
                 return link_to(base, src, where, "content image");
@@ -432,7 +434,7 @@ public:
         item.updated_at =
             atom ? first_date(entry, where, {{Ns::none, "updated"}, {Ns::none, "modified"}})
                  : first_date(entry, where, {{Ns::atom, "updated"}, {Ns::dcterms, "modified"}});
-        item.picture = picture_of(entry, base, summary_image, where).value_or("");
+        item.picture = picture_of(entry, base, summary, summary_image, where).value_or("");
         item.comments = comments_of(entry);
         return item;
     }

@@ -13,15 +13,14 @@
  * The model every parser fills: one Snapshot per fetch, one Item per entry of the feed.
  *
  * What an item's `term` is, and what its traffic number counts, per feed type:
- *
- * | type                | term                                  | traffic (TrafficKind) |
- * |---------------------|---------------------------------------|-----------------------------------------|
- * | `google-trends-rss` | the search term ("renee good")        | searches: bucket lower bound
- * ("2000+")  | | `rss`               | the entry's title (headline)          | rank: 1-based
- * position, label "#3"      | | `hacker-news`       | the story's title                     |
- * points (score), label "412"             | | `mastodon-trends`   | tags: "#Name"; links: the card
- * title  | uses today (tags) / shares today (links)| | `wikipedia-top`     | the article title, '_'
- * as ' '         | views on the day, label "411486"        |
+ * - `google-trends-rss`: the search term ("renee good"); searches, the lower bound of the
+ *   bucket Google publishes (label "2000+").
+ * - `rss`: the entry's title (the headline); its rank in the feed, 1 = first (label "#3").
+ * - `hacker-news`: the story's title; its points (label "412").
+ * - `mastodon-trends`: "#Name" for a tag, the card's title for a link; posts that used the tag
+ *   today / shared the link today, UTC (label "806").
+ * - `wikipedia-top`: the article's title with '_' as ' '; its views on the day (label
+ *   "411486").
  *
  * Labels of the numeric kinds are plain decimal numbers, so `parse_traffic(label)` gives the
  * value back (backtests read labels). The rss label "#3" does not parse: its value is set by
