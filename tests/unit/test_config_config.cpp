@@ -503,7 +503,47 @@ growth = "x"
     TEST_CASE("an unknown feed type lists the known ones") {
         check_one_error("[[feed]]\nname = \"gb\"\ntype = \"atom\"\n"
                         "url = \"https://trends.google.com/trending/rss?geo=GB\"\n",
-                        3, "feed \"gb\": unknown type \"atom\" (known: google-trends-rss)");
+                        3,
+                        "feed \"gb\": unknown type \"atom\" (known: google-trends-rss, rss, "
+                        "hacker-news, mastodon-trends, wikipedia-top)");
+    }
+
+    TEST_CASE("every feed type is a valid type") {
+        const auto r = parse(R"([[feed]]
+name = "gt-us"
+type = "google-trends-rss"
+url = "https://trends.google.com/trending/rss?geo=US"
+
+[[feed]]
+name = "guardian"
+type = "rss"
+url = "https://www.theguardian.com/world/rss"
+
+[[feed]]
+name = "hn-front"
+type = "hacker-news"
+url = "https://hn.algolia.com/api/v1/search?tags=front_page"
+
+[[feed]]
+name = "mastodon-tags"
+type = "mastodon-trends"
+url = "https://mastodon.social/api/v1/trends/tags"
+
+[[feed]]
+name = "enwiki-top"
+type = "wikipedia-top"
+url = "https://wikimedia.org/api/rest_v1/metrics/pageviews/top/en.wikipedia/all-access/2026/08/20"
+interval = "6h"
+)");
+        INFO(dump(r.errors));
+        CHECK(r.errors.empty());
+        REQUIRE(r.config.has_value());
+        REQUIRE(r.config->feeds.size() == 5);
+        CHECK(r.config->feeds[1].type == "rss");
+        CHECK(r.config->feeds[2].type == "hacker-news");
+        CHECK(r.config->feeds[3].type == "mastodon-trends");
+        CHECK(r.config->feeds[4].type == "wikipedia-top");
+        CHECK(r.config->feeds[4].geo.empty());
     }
 
     TEST_CASE("short intervals are for local URLs only") {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The ingest transaction and the spike lifecycle on a real SQLite file, with a manual clock.
 #include "support.hpp"
+#include "trend/detect/detector.hpp"
 #include "trend/pipeline/draft_worker.hpp"
 #include "trend/pipeline/ingest.hpp"
 #include "trend/pipeline/write_queue.hpp"
-#include "trend/detect/detector.hpp"
 #include "trend/util/fs.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -68,7 +68,7 @@ struct Pipeline {
     }
 
     pipeline::IngestStats poll(const std::string& geo, Timestamp at,
-                             const std::vector<std::pair<std::string, std::int64_t>>& terms) {
+                               const std::vector<std::pair<std::string, std::int64_t>>& terms) {
         const auto snap = snapshot(geo, at, terms);
         store::PollRecord p;
         p.feed_id = feeds.at(geo).id;
@@ -98,6 +98,22 @@ TEST_SUITE("daemon") {
         CHECK(p.count("SELECT count(*) FROM spikes WHERE status = 'open'") == 1);
         CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'queued'") == 1);
         CHECK(p.count("SELECT traffic FROM spikes") == 20000);
+    }
+
+    TEST_CASE("items a parser marked with a skip_reason are not recorded") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        auto snap = snapshot("US", k_t0, {{"Main Page", 6000000}, {"openai", 20000}});
+        snap.items[0].skip_reason = "the main page, not an article";
+        store::PollRecord poll;
+        poll.feed_id = p.feeds.at("US").id;
+        poll.started_at = k_t0;
+        poll.outcome = fetch::Outcome::ok;
+        const auto stats = p.ingestor.record(p.feeds.at("US"), poll, &snap, nullptr, k_t0);
+        CHECK(stats.observations == 1);
+        CHECK(stats.spikes.size() == 1);
+        CHECK(p.count("SELECT count(*) FROM terms") == 1);
+        CHECK(p.count("SELECT count(*) FROM observations") == 1);
     }
 
     TEST_CASE("a record action makes a spike but no draft") {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono;
@@ -123,6 +124,130 @@ TEST_SUITE("util") {
     TEST_CASE("parse_rfc822 reads named zones") {
         CHECK(trend::parse_rfc822("Sat, 18 Nov 2023 01:00:00 GMT") == utc(2023, 11, 18, 1, 0, 0));
         CHECK(trend::parse_rfc822("Sat, 18 Nov 2023 01:00:00 UTC") == utc(2023, 11, 18, 1, 0, 0));
+    }
+
+    TEST_CASE("parse_rfc822 reads every zone news feeds write") {
+        const Timestamp noon = utc(2026, 10, 1, 12, 0, 0);
+        for (const auto& [text, want] : std::vector<std::pair<std::string, Timestamp>>{
+                 {"Thu, 01 Oct 2026 12:00:00 UT", noon},
+                 {"Thu, 01 Oct 2026 12:00:00 Z", noon},
+                 {"Thu, 01 Oct 2026 07:00:00 EST", noon},
+                 {"Thu, 01 Oct 2026 08:00:00 EDT", noon},
+                 {"Thu, 01 Oct 2026 06:00:00 CST", noon},
+                 {"Thu, 01 Oct 2026 07:00:00 CDT", noon},
+                 {"Thu, 01 Oct 2026 05:00:00 MST", noon},
+                 {"Thu, 01 Oct 2026 06:00:00 MDT", noon},
+                 {"Thu, 01 Oct 2026 04:00:00 PST", noon},
+                 {"Thu, 01 Oct 2026 05:00:00 PDT", noon},
+                 {"Thu, 01 Oct 2026 13:00:00 MET", noon},
+                 {"Thu, 01 Oct 2026 13:00:00 CET", noon},
+                 {"Thu, 01 Oct 2026 14:00:00 CEST", noon},
+                 {"Thu, 01 Oct 2026 14:00:00 MESZ", noon},
+                 {"Thu, 01 Oct 2026 13:00:00 BST", noon},
+                 {"Thu, 01 Oct 2026 21:00:00 JST", noon},
+                 {"Thu, 01 Oct 2026 12:00:00 gmt", noon},
+                 {"Thu, 01 Oct 2026 17:30:00 +05:30", noon},
+                 {"Thu, 01 Oct 2026 05:00:00 -07", noon},
+                 // RFC 822 section 5.2: A is -1 hour, M is -12, N is +1, Y is +12.
+                 {"Thu, 01 Oct 2026 11:00:00 A", noon},
+                 {"Thu, 01 Oct 2026 00:00:00 M", noon},
+                 {"Thu, 01 Oct 2026 13:00:00 N", noon},
+                 {"Fri, 02 Oct 2026 00:00:00 Y", noon},
+             }) {
+            CAPTURE(text);
+            CHECK(trend::parse_rfc822(text) == want);
+        }
+    }
+
+    TEST_CASE("parse_rfc822 accepts what feeds leave out or add") {
+        const Timestamp t = utc(2026, 10, 1, 9, 20, 0);
+        SUBCASE("no weekday") {
+            CHECK(trend::parse_rfc822("01 Oct 2026 09:20:00 GMT") == t);
+        }
+        SUBCASE("no seconds") {
+            CHECK(trend::parse_rfc822("Thu, 01 Oct 2026 09:20 GMT") == t);
+        }
+        SUBCASE("two-digit years: 00-49 are 20xx, 50-99 are 19xx") {
+            CHECK(trend::parse_rfc822("Thu, 01 Oct 26 09:20:00 GMT") == t);
+            CHECK(trend::parse_rfc822("Mon, 01 Oct 79 09:20:00 GMT") == utc(1979, 10, 1, 9, 20));
+            CHECK(trend::parse_rfc822("Sun, 01 Oct 50 09:20:00 GMT") == utc(1950, 10, 1, 9, 20));
+            CHECK(trend::parse_rfc822("Fri, 01 Oct 49 09:20:00 GMT") == utc(2049, 10, 1, 9, 20));
+        }
+        SUBCASE("long names, any case, RFC 850 dashes") {
+            CHECK(trend::parse_rfc822("Thursday, 01-Oct-26 09:20:00 GMT") == t);
+            CHECK(trend::parse_rfc822("THU, 01 OCTOBER 2026 09:20:00 GMT") == t);
+        }
+        SUBCASE("a comment after the zone, odd spacing") {
+            CHECK(trend::parse_rfc822("Thu, 01 Oct 2026 09:20:00 +0000 (UTC)") == t);
+            CHECK(trend::parse_rfc822("Thu,01 Oct 2026  09:20:00\tGMT") == t);
+        }
+        SUBCASE("no zone is UTC") {
+            CHECK(trend::parse_rfc822("Thu, 01 Oct 2026 09:20:00") == t);
+        }
+        SUBCASE("a wrong weekday is not checked") {
+            CHECK(trend::parse_rfc822("Mon, 01 Oct 2026 09:20:00 GMT") == t);
+        }
+    }
+
+    TEST_CASE("parse_rfc822 never guesses") {
+        for (const std::string& bad :
+             {"Thu, 31 Feb 2026 09:20:00 GMT"s, "Thu, 29 Feb 2025 09:20:00 GMT"s,
+              "Thu, 01 Oct 2026 24:00:00 GMT"s, "Thu, 01 Oct 2026 09:60:00 GMT"s,
+              "Thu, 01 Oct 2026 09:20:00 IST"s,     // India, Ireland or Israel
+              "Thu, 01 Oct 2026 09:20:00 PST8PDT"s, // a tz database name
+              "Thu, 01 Oct 2026 09:20:00 J"s,       // not a military zone
+              "Thu, 01 Oct 2026 09:20:00 +2500"s, "Thu, 01 Oct 2026 09:20:00 -7"s,
+              "Thu, 01 Oct 126 09:20:00 GMT"s, "Thu, 1 Oct 2026"s, "Thu, 01 Foo 2026 09:20:00 GMT"s,
+              "2026-10-01T09:20:00Z"s, "Thu, 01 Oct 2026 9:20:00 GMT"s,
+              "Thu, 01 Oct 2026 09:20:00 GMT (unclosed"s}) {
+            CAPTURE(bad);
+            CHECK_FALSE(trend::parse_rfc822(bad).has_value());
+        }
+    }
+
+    TEST_CASE("parse_w3cdtf reads every granularity feeds use") {
+        CHECK(trend::parse_w3cdtf("2026-10-01") == utc(2026, 10, 1));
+        CHECK(trend::parse_w3cdtf("2026-10-01T09:20Z") == utc(2026, 10, 1, 9, 20));
+        CHECK(trend::parse_w3cdtf("2026-10-01T09:20:30Z") == utc(2026, 10, 1, 9, 20, 30));
+        CHECK(trend::parse_w3cdtf("2026-10-01T09:20:30.754Z") == utc(2026, 10, 1, 9, 20, 30));
+        CHECK(trend::parse_w3cdtf("2026-10-01T09:20:30.123456789+02:00") ==
+              utc(2026, 10, 1, 7, 20, 30));
+        CHECK(trend::parse_w3cdtf("2013-02-22T09:47:09-08:00") == utc(2013, 2, 22, 17, 47, 9));
+        CHECK(trend::parse_w3cdtf("2026-10-01T09:20:30+0200") == utc(2026, 10, 1, 7, 20, 30));
+        CHECK(trend::parse_w3cdtf("2026-10-01T09:20:30+02") == utc(2026, 10, 1, 7, 20, 30));
+        CHECK(trend::parse_w3cdtf("2026-10-01 09:20:30") == utc(2026, 10, 1, 9, 20, 30));
+        CHECK(trend::parse_w3cdtf("2026-10-01t09:20:30z") == utc(2026, 10, 1, 9, 20, 30));
+        CHECK(trend::parse_w3cdtf("2026-10-01T00:30:00+01:00") == utc(2026, 9, 30, 23, 30));
+    }
+
+    TEST_CASE("parse_w3cdtf refuses coarse and malformed dates") {
+        for (const std::string& bad :
+             {""s, "2026"s, "2026-10"s, "2026-13-01"s, "2026-02-30"s, "2026-10-01T"s,
+              "2026-10-01T9:20Z"s, "2026-10-01T09:20:30.Z"s, "2026-10-01T09:20:30+25:00"s,
+              "2026-10-01T09:20:30 UTC"s, "2026-10-01Z"s, "2026-10-01T09:20:30Zjunk"s, "20261001"s,
+              "2026-10-01T24:00:00Z"s}) {
+            CAPTURE(bad);
+            CHECK_FALSE(trend::parse_w3cdtf(bad).has_value());
+        }
+    }
+
+    TEST_CASE("parse_asctime reads asctime and date output") {
+        CHECK(trend::parse_asctime("Thu Oct  1 09:20:00 2026") == utc(2026, 10, 1, 9, 20));
+        CHECK(trend::parse_asctime("Sun Nov  6 08:49:37 1994") == utc(1994, 11, 6, 8, 49, 37));
+        CHECK(trend::parse_asctime("Thu Oct  1 09:20:00 UTC 2026") == utc(2026, 10, 1, 9, 20));
+        CHECK(trend::parse_asctime("Thu Oct  1 02:20:00 PDT 2026") == utc(2026, 10, 1, 9, 20));
+        CHECK_FALSE(trend::parse_asctime("Thu Oct  1 09:20:00 26").has_value());
+        CHECK_FALSE(trend::parse_asctime("Thu Oct 32 09:20:00 2026").has_value());
+    }
+
+    TEST_CASE("parse_feed_date takes any of the three, trimmed") {
+        const Timestamp t = utc(2026, 10, 1, 9, 20, 0);
+        CHECK(trend::parse_feed_date("  Thu, 01 Oct 2026 09:20:00 GMT\n") == t);
+        CHECK(trend::parse_feed_date("\t2026-10-01T09:20:00Z ") == t);
+        CHECK(trend::parse_feed_date("Thu Oct  1 09:20:00 2026") == t);
+        CHECK_FALSE(trend::parse_feed_date("yesterday").has_value());
+        CHECK_FALSE(trend::parse_feed_date("").has_value());
+        CHECK_FALSE(trend::parse_feed_date("2026-10-01 junk").has_value());
     }
 
     TEST_CASE("parse_rfc822 rejects garbage") {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include "trend/feed/document.hpp"
 #include "trend/feed/parser.hpp"
 #include "trend/feed/traffic.hpp"
+#include "trend/feed/xml.hpp"
 #include "trend/util/text.hpp"
 
 #include <fmt/format.h>
@@ -13,33 +15,19 @@ namespace trend::feed {
 
 namespace {
 
+using detail::cap_text;
+using detail::local_name;
+using detail::namespace_uri;
+using detail::quote;
+using detail::raw_text;
+using detail::Warnings;
+
 constexpr std::size_t k_max_term_bytes = 300;
 constexpr std::size_t k_max_text_bytes = 2000; // news titles and snippets
 constexpr std::size_t k_max_name_bytes = 300;  // publisher names
 constexpr std::size_t k_max_url_bytes = 2048;
 constexpr std::size_t k_max_label_bytes = 64;
 constexpr std::size_t k_max_news_items = 20;
-constexpr std::size_t k_max_warnings = 100;
-constexpr std::size_t k_max_quoted_bytes = 100; // feed text repeated inside a message
-constexpr std::size_t k_html_sniff_bytes = 64 * 1024;
-
-std::string quote(std::string_view s) {
-    const std::string_view cut = text::utf8_prefix(s, k_max_quoted_bytes);
-    return fmt::format("\"{}{}\"", cut, cut.size() < s.size() ? "…" : "");
-}
-
-std::string cap_text(std::string s, std::size_t max_bytes) {
-    s.resize(text::utf8_prefix(s, max_bytes).size());
-    while (!s.empty() && s.back() == ' ')
-        s.pop_back();
-    return s;
-}
-
-std::string_view local_name(pugi::xml_node node) {
-    const std::string_view name = node.name();
-    const std::size_t colon = name.rfind(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
 
 // The `ht:` elements are matched by local name: their namespace URI has changed over time and
 // copies in the wild use a third, wrong one.
@@ -50,17 +38,6 @@ pugi::xml_node child_by_local_name(pugi::xml_node parent, std::string_view name)
     return {};
 }
 
-std::string_view namespace_uri(pugi::xml_node node) {
-    const std::string_view name = node.name();
-    const std::size_t colon = name.find(':');
-    const std::string attribute =
-        colon == std::string_view::npos ? "xmlns" : fmt::format("xmlns:{}", name.substr(0, colon));
-    for (pugi::xml_node n = node; n; n = n.parent())
-        if (const pugi::xml_attribute a = n.attribute(attribute.c_str()))
-            return a.value();
-    return {};
-}
-
 // The old daily feed (namespace ".../trends/trendingsearches/daily") escaped its HTML twice.
 bool is_old_format(pugi::xml_node channel) {
     for (const pugi::xml_node item : channel.children("item"))
@@ -68,14 +45,6 @@ bool is_old_format(pugi::xml_node channel) {
             return text::ascii_lower(namespace_uri(traffic)).find("trendingsearches") !=
                    std::string::npos;
     return false;
-}
-
-std::string raw_text(pugi::xml_node node) {
-    std::string out;
-    for (const pugi::xml_node child : node.children())
-        if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
-            out += child.value();
-    return out;
 }
 
 // Only a plausible region code ("US", "US-CA") is taken from the document.
@@ -104,27 +73,6 @@ std::string geo_from_link(std::string_view link) {
     }
     return {};
 }
-
-/** Collects warnings, keeping the list bounded whatever the document holds. */
-class Warnings {
-    std::vector<std::string>& m_out;
-    std::size_t m_suppressed = 0;
-
-public:
-    explicit Warnings(std::vector<std::string>& out) : m_out(out) {}
-
-    void add(std::string message) {
-        if (m_out.size() < k_max_warnings)
-            m_out.push_back(std::move(message));
-        else
-            ++m_suppressed;
-    }
-
-    void finish() {
-        if (m_suppressed > 0)
-            m_out.push_back(fmt::format("{} more warnings not shown", m_suppressed));
-    }
-};
 
 /** Reads the items of one channel into clean, capped values. */
 class ItemReader {
@@ -227,45 +175,10 @@ public:
     }
 };
 
-std::string_view skip_bom_and_space(std::string_view s) {
-    if (s.starts_with("\xEF\xBB\xBF"))
-        s.remove_prefix(3);
-    const std::size_t start = s.find_first_not_of(" \t\r\n");
-    return start == std::string_view::npos ? std::string_view{} : s.substr(start);
-}
-
-std::string html_page_error(std::string_view title) {
-    if (title.empty())
-        return "an HTML page, not a feed";
-    return fmt::format("an HTML page, not a feed (title: {})", quote(title));
-}
-
-std::string clean_title(std::string_view raw) {
-    const std::string decoded = text::decode_html_entities(text::repair_utf8(raw));
-    return text::collapse_whitespace(text::strip_html_tags(decoded));
-}
-
-// Error pages are not XML (unclosed <meta>, <br>), so the title is found by hand.
-std::string html_title(std::string_view page) {
-    page = page.substr(0, k_html_sniff_bytes);
-    const std::string lower = text::ascii_lower(page);
-    const std::size_t open = lower.find("<title");
-    const std::size_t start = open == std::string::npos ? open : lower.find('>', open);
-    if (start == std::string::npos)
-        return {};
-    const std::size_t end = lower.find("</title", start);
-    return clean_title(page.substr(start + 1, end == std::string::npos ? end : end - start - 1));
-}
-
 std::optional<std::string> sniff_non_xml(std::string_view body, const ParseContext& ctx) {
-    if (body.size() > ctx.max_bytes)
-        return fmt::format("document is {} bytes, over the cap of {} bytes", body.size(),
-                           ctx.max_bytes);
-    const std::string_view start = skip_bom_and_space(body);
-    if (start.empty())
-        return "empty document";
-    if (text::istarts_with(start, "<!doctype html") || text::istarts_with(start, "<html"))
-        return html_page_error(html_title(start));
+    if (auto refused = detail::refuse_body(body, ctx, "feed"))
+        return refused;
+    const std::string_view start = detail::skip_bom_and_space(body);
     if (start.front() == '{' || start.front() == '[' || start.starts_with(")]}'"))
         return "a JSON document, not a feed";
     return std::nullopt;
@@ -274,7 +187,8 @@ std::optional<std::string> sniff_non_xml(std::string_view body, const ParseConte
 std::optional<std::string> check_envelope(pugi::xml_node root) {
     const std::string name = text::repair_utf8(text::utf8_prefix(root.name(), 64));
     if (text::ascii_lower(name) == "html")
-        return html_page_error(clean_title(raw_text(root.child("head").child("title"))));
+        return detail::html_page_error(
+            detail::clean_title(raw_text(root.child("head").child("title"))), "feed");
     if (name != "rss")
         return fmt::format("root element is <{}>, not <rss>", name);
     if (!root.child("channel"))
@@ -315,14 +229,6 @@ Snapshot read_channel(pugi::xml_node channel, const ParseContext& ctx) {
     return snapshot;
 }
 
-std::string xml_error(std::string_view body, const pugi::xml_parse_result& result) {
-    const auto offset = static_cast<std::size_t>(result.offset);
-    // pugixml stops at a NUL byte and blames whatever it was parsing; name the real cause.
-    if (offset < body.size() && body[offset] == '\0')
-        return fmt::format("not XML: NUL byte at byte {}", offset);
-    return fmt::format("not XML: {} at byte {}", result.description(), offset);
-}
-
 ParseResult parse(std::string_view body, const ParseContext& ctx) {
     if (auto error = sniff_non_xml(body, ctx))
         return ParseError{std::move(*error)};
@@ -330,7 +236,7 @@ ParseResult parse(std::string_view body, const ParseContext& ctx) {
     const pugi::xml_parse_result result =
         doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_auto);
     if (!result)
-        return ParseError{xml_error(body, result)};
+        return ParseError{detail::xml_error(body, result)};
     const pugi::xml_node root = doc.document_element();
     if (auto error = check_envelope(root))
         return ParseError{std::move(*error)};

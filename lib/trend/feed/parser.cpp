@@ -15,6 +15,10 @@ struct Entry {
 // New feed types add one line here (and a parser file beside this one).
 constexpr std::array k_parsers{
     Entry{"google-trends-rss", &parse_google_trends_rss},
+    Entry{"rss", &parse_rss},
+    Entry{"hacker-news", &parse_hacker_news},
+    Entry{"mastodon-trends", &parse_mastodon_trends},
+    Entry{"wikipedia-top", &parse_wikipedia_top},
 };
 
 constexpr auto k_types = [] {
@@ -28,6 +32,24 @@ constexpr auto k_types = [] {
 
 std::span<const std::string_view> known_feed_types() noexcept {
     return k_types;
+}
+
+std::string_view traffic_kind_name(TrafficKind kind) noexcept {
+    switch (kind) {
+    case TrafficKind::searches:
+        return "searches";
+    case TrafficKind::rank:
+        return "rank";
+    case TrafficKind::points:
+        return "points";
+    case TrafficKind::uses:
+        return "uses";
+    case TrafficKind::shares:
+        return "shares";
+    case TrafficKind::views:
+        return "views";
+    }
+    return "?";
 }
 
 ParseFn parser_for(std::string_view type) noexcept {

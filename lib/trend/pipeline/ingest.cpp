@@ -27,7 +27,7 @@ IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
         const FeedRef ref{feed.id, feed.name, feed.geo.empty() ? snapshot->geo : feed.geo};
         for (const feed::Item& item : snapshot->items) {
             const std::string norm = text::normalize_term(item.term);
-            if (norm.empty())
+            if (norm.empty() || !item.skip_reason.empty())
                 continue;
             const store::Id term_id = m_store.term_id(norm, item.term, now);
             const store::Id obs_id = m_store.insert_observation(

@@ -88,6 +88,8 @@ void Poller::record(const config::FeedConfig& feed, const config::DaemonConfig& 
         ctx.geo = feed.geo;
         ctx.fetched_at = started;
         ctx.max_bytes = static_cast<std::size_t>(daemon.max_feed_bytes);
+        ctx.url = response.effective_url.empty() ? feed.url : response.effective_url;
+        ctx.content_type = response.content_type;
         feed::ParseResult parsed = feed::parser_for(feed.type)(response.body, ctx);
         if (auto* err = std::get_if<feed::ParseError>(&parsed)) {
             poll.outcome = fetch::Outcome::parse_error;

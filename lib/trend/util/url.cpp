@@ -1,79 +1,96 @@
 // SPDX-License-Identifier: MIT
 #include "trend/util/url.hpp"
 
-#include "trend/util/text.hpp"
-
 #include <curl/curl.h>
 
-#include <cctype>
 #include <memory>
 
 namespace trend::util {
 
 namespace {
 
-using CurlUrlPtr = std::unique_ptr<CURLU, decltype(&curl_url_cleanup)>;
+struct UrlDeleter {
+    void operator()(CURLU* h) const { curl_url_cleanup(h); }
+};
+using Handle = std::unique_ptr<CURLU, UrlDeleter>;
 
-std::string part(CURLU* h, CURLUPart which) {
+struct CurlString {
     char* p = nullptr;
-    std::string out;
-    if (curl_url_get(h, which, &p, 0) == CURLUE_OK && p != nullptr)
-        out = p;
-    curl_free(p);
+    CurlString() = default;
+    CurlString(const CurlString&) = delete;
+    CurlString& operator=(const CurlString&) = delete;
+    ~CurlString() { curl_free(p); }
+};
+
+std::string_view trim(std::string_view s) {
+    constexpr std::string_view k_space = " \t\r\n\f\v";
+    const std::size_t start = s.find_first_not_of(k_space);
+    if (start == std::string_view::npos)
+        return {};
+    return s.substr(start, s.find_last_not_of(k_space) - start + 1);
+}
+
+std::optional<std::string> get(CURLU* h, CURLUPart part) {
+    CurlString out;
+    if (curl_url_get(h, part, &out.p, 0) != CURLUE_OK || out.p == nullptr)
+        return std::nullopt;
+    return std::string{out.p};
+}
+
+std::optional<std::string> web_only(CURLU* h) {
+    const auto scheme = get(h, CURLUPART_SCHEME);
+    const auto host = get(h, CURLUPART_HOST);
+    if (!scheme || (*scheme != "http" && *scheme != "https") || !host || host->empty())
+        return std::nullopt;
+    auto out = get(h, CURLUPART_URL);
+    if (!out || out->size() > k_max_url_bytes)
+        return std::nullopt;
     return out;
 }
 
-bool has_control_or_space(std::string_view s) {
-    for (const char c : s)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F)
-            return true;
-    return false;
-}
-
-/** The scheme a reference names ("mailto" of "mailto:x"), lower case, or "" when relative. */
-std::string scheme_of(std::string_view ref) {
-    std::size_t i = 0;
-    while (i < ref.size() && (std::isalnum(static_cast<unsigned char>(ref[i])) != 0 ||
-                              (i > 0 && (ref[i] == '+' || ref[i] == '-' || ref[i] == '.'))))
-        ++i;
-    if (i == 0 || i >= ref.size() || ref[i] != ':' ||
-        std::isalpha(static_cast<unsigned char>(ref[0])) == 0)
-        return {};
-    return text::ascii_lower(ref.substr(0, i));
+Handle parsed(std::string_view base, std::string_view ref) {
+    Handle h{curl_url()};
+    ref = trim(ref);
+    base = trim(base);
+    // A NUL would end the C string early and leave a different URL.
+    if (!h || ref.size() > k_max_url_bytes || base.size() > k_max_url_bytes ||
+        ref.find('\0') != std::string_view::npos || base.find('\0') != std::string_view::npos)
+        return nullptr;
+    if (!base.empty() &&
+        curl_url_set(h.get(), CURLUPART_URL, std::string{base}.c_str(), 0) != CURLUE_OK)
+        return nullptr;
+    if (curl_url_set(h.get(), CURLUPART_URL, std::string{ref}.c_str(), CURLU_URLENCODE) !=
+        CURLUE_OK)
+        return nullptr;
+    return h;
 }
 
 } // namespace
 
-std::optional<std::string> resolve_http_url(std::string_view base, std::string_view reference) {
-    if (reference.empty() || has_control_or_space(reference) || base.size() > 8192 ||
-        reference.size() > 8192)
-        return std::nullopt;
-    if (const std::string scheme = scheme_of(reference);
-        !scheme.empty() && scheme != "http" && scheme != "https")
-        return std::nullopt; // mailto:, javascript:, data: ...
-    CurlUrlPtr h{curl_url(), &curl_url_cleanup};
+std::optional<std::string> resolve_url(std::string_view base, std::string_view ref) {
+    const Handle h = parsed(base, ref);
     if (!h)
         return std::nullopt;
-    if (!base.empty() &&
-        curl_url_set(h.get(), CURLUPART_URL, std::string(base).c_str(), 0) != CURLUE_OK)
+    auto out = get(h.get(), CURLUPART_URL);
+    if (!out || out->size() > k_max_url_bytes)
         return std::nullopt;
-    // With a base set, CURLUPART_URL resolves a relative reference against it.
-    if (curl_url_set(h.get(), CURLUPART_URL, std::string(reference).c_str(), 0) != CURLUE_OK)
-        return std::nullopt;
-    const std::string scheme = text::ascii_lower(part(h.get(), CURLUPART_SCHEME));
-    if (scheme != "http" && scheme != "https")
-        return std::nullopt;
-    std::string url = part(h.get(), CURLUPART_URL);
-    if (url.empty())
-        return std::nullopt;
-    return url;
+    return out;
+}
+
+std::optional<std::string> resolve_http_url(std::string_view base, std::string_view ref) {
+    const Handle h = parsed(base, ref);
+    return h ? web_only(h.get()) : std::nullopt;
 }
 
 std::string url_host(std::string_view url) {
-    CurlUrlPtr h{curl_url(), &curl_url_cleanup};
-    if (!h || curl_url_set(h.get(), CURLUPART_URL, std::string(url).c_str(), 0) != CURLUE_OK)
+    const Handle h = parsed({}, url);
+    if (!h)
         return {};
-    return text::ascii_lower(part(h.get(), CURLUPART_HOST));
+    std::string host = get(h.get(), CURLUPART_HOST).value_or("");
+    for (char& c : host)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return host;
 }
 
 } // namespace trend::util

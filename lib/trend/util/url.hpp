@@ -5,14 +5,25 @@
 #include <string>
 #include <string_view>
 
-/** URLs, read and resolved by libcurl's own parser (CURLU). */
+/** URLs from untrusted documents, read and resolved by libcurl's own parser (CURLU). */
 namespace trend::util {
 
+/** Longest URL handed on; a cut URL would lead somewhere else, so longer ones are refused. */
+inline constexpr std::size_t k_max_url_bytes = 2048;
+
 /**
- * `reference` resolved against `base` (RFC 3986): "../b?q" against "https://x.org/a/c" is
- * "https://x.org/b?q"; an absolute reference is returned normalised. nullopt when either is
- * not a URL libcurl accepts or the result is not http(s). Never throws except std::bad_alloc.
+ * `reference` resolved against `base` (RFC 3986 section 5; `base` may be empty when
+ * `reference` is absolute): "../b?q" against "https://x.org/a/c" is "https://x.org/b?q".
+ * White space around `reference` is trimmed; spaces and non-ASCII bytes inside it are
+ * percent-encoded. nullopt when it cannot be resolved (relative without a usable base, no
+ * host, malformed, a NUL byte) or when the result is longer than k_max_url_bytes. Any scheme
+ * libcurl knows is kept, so this also chains `xml:base` values.
  */
+[[nodiscard]] std::optional<std::string> resolve_url(std::string_view base,
+                                                     std::string_view reference);
+
+/** resolve_url(), and only when the result is an http:// or https:// URL with a host: never a
+ *  javascript:, data:, mailto: or file: URL. */
 [[nodiscard]] std::optional<std::string> resolve_http_url(std::string_view base,
                                                           std::string_view reference);
 
