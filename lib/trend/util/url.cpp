@@ -52,8 +52,9 @@ Handle parsed(std::string_view base, std::string_view ref) {
     Handle h{curl_url()};
     ref = trim(ref);
     base = trim(base);
-    // A NUL would end the C string early and leave a different URL.
-    if (!h || ref.size() > k_max_url_bytes || base.size() > k_max_url_bytes ||
+    // An empty reference would resolve to the base itself: it names no other URL. A NUL would
+    // end the C string early and leave a different URL.
+    if (!h || ref.empty() || ref.size() > k_max_url_bytes || base.size() > k_max_url_bytes ||
         ref.find('\0') != std::string_view::npos || base.find('\0') != std::string_view::npos)
         return nullptr;
     if (!base.empty() &&

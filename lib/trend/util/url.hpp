@@ -15,7 +15,7 @@ inline constexpr std::size_t k_max_url_bytes = 2048;
  * `reference` resolved against `base` (RFC 3986 section 5; `base` may be empty when
  * `reference` is absolute): "../b?q" against "https://x.org/a/c" is "https://x.org/b?q".
  * White space around `reference` is trimmed; spaces and non-ASCII bytes inside it are
- * percent-encoded. nullopt when it cannot be resolved (relative without a usable base, no
+ * percent-encoded. nullopt when it cannot be resolved (empty, relative without a usable base, no
  * host, malformed, a NUL byte) or when the result is longer than k_max_url_bytes. Any scheme
  * libcurl knows is kept, so this also chains `xml:base` values.
  */
