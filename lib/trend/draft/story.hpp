@@ -11,6 +11,24 @@
 /** What a drafter may use: everything we hold about one spike, and nothing else. */
 namespace trend::draft {
 
+/** The text trendd extracted from the page an article links to (the reading stage,
+ *  docs/enrichment.md): the evidence a drafter may quote. */
+struct PageText {
+    std::int64_t id = 0;         ///< page_texts row; evidence refers to it
+    std::string canonical_url;   ///< the page's own canonical URL, else the final URL
+    std::string title;
+    std::string byline;          ///< "Ann One, Bob Two"; "" when unknown
+    std::string site_name;       ///< "CNN", "BBC News"
+    std::string lang;            ///< BCP 47 primary tag: "en", "pt"
+    std::optional<Timestamp> published_at;
+    std::vector<std::string> paragraphs; ///< the main text; offsets count within text()
+    std::string method;          ///< json_ld | readability | description
+
+    /** The paragraphs joined by "\n\n": the stored text that evidence offsets refer to. */
+    [[nodiscard]] std::string text() const;
+};
+
+/** A news item the feeds carried (and, when it was read, what its page says). */
 struct StoryArticle {
     std::string title;
     std::string url;
@@ -18,6 +36,12 @@ struct StoryArticle {
     std::string picture;
     std::string snippet;
     Timestamp first_seen_at{};
+    std::string author;                    ///< as the feed gave it, "" when unknown
+    std::optional<Timestamp> published_at; ///< as the feed gave it
+    /** Where the item came from: "news" (a Google Trends news item or a news feed entry),
+     *  "hackernews", "mastodon", "wikipedia". */
+    std::string platform = "news";
+    std::optional<PageText> page; ///< the extracted article, when it was read
 };
 
 /** One observation of the term, any feed. */
@@ -42,6 +66,18 @@ struct RelatedTerm {
     int shared_articles = 0;
 };
 
+/** Another source type that saw the same story (corroboration, docs/sources.md). */
+struct StorySignal {
+    std::string platform;  ///< "google-trends", "hackernews", "mastodon", "wikipedia", "news"
+    std::string feed;      ///< the configured feed's name
+    std::string term;      ///< what that source called it: a headline, "#Hashtag", an article
+    std::string url;       ///< the item's own link (an HN discussion, a Wikipedia article)
+    std::string traffic_label; ///< "412" (points), "20,000+" (searches), ...
+    std::string traffic_kind;  ///< searches | points | uses | shares | views | rank
+    std::optional<std::int64_t> comments; ///< HN comments
+    Timestamp seen_at{};
+};
+
 struct Story {
     std::int64_t spike_id = 0;
     std::string rule;
@@ -58,6 +94,7 @@ struct Story {
     std::vector<StoryPoint> timeline;   ///< oldest first
     std::vector<StoryGeo> other_geos;
     std::vector<RelatedTerm> related;
+    std::vector<StorySignal> signals; ///< other source types that corroborate the story
 };
 
 } // namespace trend::draft
