@@ -70,10 +70,16 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
         q.bind(":at", detected);
         q.bind(":before", k_before);
         q.bind(":after", k_after);
-        while (q.executeStep())
-            s.articles.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                  q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                  q.getColumn(4).getString(), ts(q.getColumn(5))});
+        while (q.executeStep()) {
+            draft::StoryArticle a;
+            a.title = q.getColumn(0).getString();
+            a.url = q.getColumn(1).getString();
+            a.source = q.getColumn(2).getString();
+            a.picture = q.getColumn(3).getString();
+            a.snippet = q.getColumn(4).getString();
+            a.first_seen_at = ts(q.getColumn(5));
+            s.articles.push_back(std::move(a));
+        }
     }
     {
         SQLite::Statement q(db,
