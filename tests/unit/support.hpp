@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "trend/draft/story.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -11,6 +13,19 @@
 #include <unistd.h>
 
 namespace trend::test {
+
+/** A news item of a story as the feeds carried it (no page read). */
+inline draft::StoryArticle news_article(std::string title, std::string url, std::string source,
+                                        std::string picture, std::string snippet, Timestamp seen) {
+    draft::StoryArticle a;
+    a.title = std::move(title);
+    a.url = std::move(url);
+    a.source = std::move(source);
+    a.picture = std::move(picture);
+    a.snippet = std::move(snippet);
+    a.first_seen_at = seen;
+    return a;
+}
 
 /** The repository's root, for bundled data (examples/, tests/data/). */
 inline std::filesystem::path source_dir() {

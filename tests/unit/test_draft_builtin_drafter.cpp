@@ -24,12 +24,14 @@ draft::Story openai_story() {
     s.picture = "https://img.example/openai.jpg";
     s.picture_source = "The New York Times";
     s.articles = {
-        {"OpenAI signs $38 billion cloud deal with Amazon", "https://nyt.example/a",
-         "The New York Times", "", "The deal runs for seven years.", k_t0},
-        {"OpenAI signs $38 billion cloud deal with Amazon", "https://nyt.example/b",
-         "The New York Times", "", "", k_t0}, // the same headline at another URL
-        {"Amazon shares rise 5% after OpenAI agreement", "https://reuters.example/c", "Reuters", "",
-         "", k_t0},
+        test::news_article("OpenAI signs $38 billion cloud deal with Amazon",
+                           "https://nyt.example/a", "The New York Times", "",
+                           "The deal runs for seven years.", k_t0),
+        // the same headline at another URL
+        test::news_article("OpenAI signs $38 billion cloud deal with Amazon",
+                           "https://nyt.example/b", "The New York Times", "", "", k_t0),
+        test::news_article("Amazon shares rise 5% after OpenAI agreement",
+                           "https://reuters.example/c", "Reuters", "", "", k_t0),
     };
     s.timeline = {{k_t0 - 4h, "US", 200, "200+", 9},
                   {k_t0 - 3h, "US", 200, "200+", 7},
