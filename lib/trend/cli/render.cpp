@@ -90,6 +90,42 @@ void write_rows(json::Writer& w, const store::Rows& rows) {
     w.EndArray();
 }
 
+namespace {
+
+std::string csv_field(const store::Value& v) {
+    if (std::holds_alternative<std::nullptr_t>(v))
+        return {};
+    if (!std::holds_alternative<std::string>(v))
+        return cell_text(v);
+    std::string text = std::get<std::string>(v);
+    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos)
+        text.insert(text.begin(), '\'');
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+} // namespace
+
+void write_csv(std::FILE* out, const store::Rows& rows) {
+    std::string line;
+    for (std::size_t c = 0; c < rows.columns.size(); ++c)
+        line += (c > 0 ? "," : "") + csv_field(rows.columns[c]);
+    std::fprintf(out, "%s\r\n", line.c_str());
+    for (const auto& row : rows.rows) {
+        line.clear();
+        for (std::size_t c = 0; c < row.size(); ++c)
+            line += (c > 0 ? "," : "") + csv_field(row[c]);
+        std::fprintf(out, "%s\r\n", line.c_str());
+    }
+}
+
 std::string rows_json(const store::Rows& rows) {
     return json::write([&](json::Writer& w) { write_rows(w, rows); });
 }
