@@ -233,7 +233,7 @@ std::string text(std::string_view s) {
             out += starts_entity(in, i) ? "&amp;" : "&";
         else if (k_always_escaped.find(c) != std::string_view::npos ||
                  (at_start && (c == '#' || c == '-' || c == '+' || c == '=')) ||
-                 (state == leading_digits && c == '.'))
+                 (state == leading_digits && c == '.' && (i + 1 == in.size() || in[i + 1] == ' ')))
             (out += '\\') += c;
         else
             out += c;
