@@ -3,6 +3,7 @@
 
 #include "trend/util/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,8 +19,12 @@ inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
 }
 
 [[noreturn]] inline void fail(const char* what, std::string_view detail) {
-    std::fprintf(stderr, "fuzz property broken: %s\n  value: %.*s\n", what,
-                 static_cast<int>(std::min<std::size_t>(detail.size(), 2000)), detail.data());
+    std::fprintf(stderr, "fuzz property broken: %s\n", what);
+    if (!detail.empty()) {
+        std::fputs("  value: ", stderr);
+        std::fwrite(detail.data(), 1, std::min<std::size_t>(detail.size(), 2000), stderr);
+        std::fputc('\n', stderr);
+    }
     std::abort();
 }
 

@@ -32,10 +32,10 @@ TEST_SUITE("cli") {
                      {std::string("\x1B]0;pwned\x07 zero\u200Bwidth"), std::int64_t{2}},
                      {std::string("台風 🔥"), std::int64_t{3}}};
         const std::string out = table_of(rows);
-        CHECK(out == "term                        n\n"
-                     "evil\\u202Etxt.exe           1\n"
-                     "]0;pwned zero\\u200Bwidth  2\n"
-                     "台風 🔥                     3\n");
+        // Aligned on display columns: the escapes count as what they print, CJK and emoji as 2.
+        CHECK(out == "term" + std::string(22, ' ') + "n\n" + "evil\\u202Etxt.exe" +
+                         std::string(9, ' ') + "1\n" + "]0;pwned zero\\u200Bwidth  2\n" + "台風 🔥" +
+                         std::string(19, ' ') + "3\n");
         CHECK(out.find('\x1B') == std::string::npos);
         CHECK(out.find("\u202E") == std::string::npos);
     }

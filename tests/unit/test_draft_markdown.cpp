@@ -104,6 +104,7 @@ TEST_SUITE("draft") {
         CHECK(md::front_matter_text("<script>alert(1)</script> & \"q\"") ==
               "‹script›alert(1)‹/script› & \"q\"");
         CHECK(md::front_matter_text("a\nb\u202E") == "a b");
+        CHECK(md::front_matter_text("[x](javascript:y)") == "[x] (javascript:y)");
     }
 
     TEST_CASE("markdown::unescape gives the text a reader sees") {

@@ -132,7 +132,7 @@ const std::vector<std::string>& hostile_strings() {
 
 // Front matter strings are YAML-quoted after the HTML policy (markdown::front_matter_text).
 std::string plain(const std::string& s) {
-    return draft::markdown::front_matter_text(s);
+    return trend::draft::markdown::front_matter_text(s);
 }
 
 std::vector<std::string> plain(const std::vector<std::string>& list) {
@@ -291,7 +291,7 @@ unverified: []
         for (rapidjson::SizeType i = 0; i < doc["sources"].Size(); ++i) {
             const auto& s = doc["sources"][i];
             CHECK(str(s["title"]) == plain(fm.sources[i].title));
-            CHECK(str(s["url"]) == draft::markdown::url(fm.sources[i].url).value_or(""));
+            CHECK(str(s["url"]) == trend::draft::markdown::url(fm.sources[i].url).value_or(""));
             CHECK(str(s["source"]) == plain(fm.sources[i].source));
         }
         CHECK(doc["word_count"].GetUint64() == 1165);

@@ -135,8 +135,8 @@ std::optional<Target> link_target(std::string_view s, std::size_t open) {
     if (j < s.size() && (s[j] == '"' || s[j] == '\'' || s[j] == '(')) {
         const char close = s[j] == '(' ? ')' : s[j];
         const std::size_t title_limit = std::min(s.size(), j + k_max_url_bytes);
-        for (++j; j < title_limit && !(s[j] == close && !is_escaped(s, j)); ++j) {
-        }
+        for (++j; j < title_limit && s[j] != close; ++j)
+            j += s[j] == '\\' ? 1 : 0; // an escaped quote does not end the title
         if (j >= title_limit)
             return std::nullopt;
         j = skip_link_space(s, j + 1);
@@ -300,11 +300,14 @@ std::string front_matter_text(std::string_view s) {
     const std::string in = clean(s, true);
     std::string out;
     out.reserve(in.size());
-    for (const char c : in) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
         if (c == '<')
             out += "\u2039";
         else if (c == '>')
             out += "\u203A";
+        else if (c == ']' && i + 1 < in.size() && in[i + 1] == '(')
+            out += "] "; // for themes that render titles as Markdown ("markdownify")
         else
             out += c;
     }

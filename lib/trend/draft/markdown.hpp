@@ -52,8 +52,9 @@ namespace trend::draft::markdown {
 /**
  * A front matter string (title, summary, tags, names): themes render these as HTML, and Jekyll's
  * Liquid does not escape by default, so `<` and `>` become ‹ and › (U+2039, U+203A) and can
- * never open a tag; line breaks become spaces; bidi controls are dropped. Everything else,
- * quotes and `&` included, is kept (YAML quoting is yaml::quote's job).
+ * never open a tag; "](" becomes "] (" so a theme that renders titles as Markdown sees no link;
+ * line breaks become spaces; bidi controls are dropped. Everything else, quotes and `&`
+ * included, is kept (YAML quoting is yaml::quote's job).
  */
 [[nodiscard]] std::string front_matter_text(std::string_view s);
 
