@@ -50,7 +50,9 @@ inline std::optional<std::string> unsafe_markup(std::string_view md) {
             md.substr(start, nl == std::string_view::npos ? nl : nl - start);
         const std::size_t k = line.find_first_not_of(" \t>-*+0123456789.)");
         if (k != std::string_view::npos && line[k] == '[' && !escaped_at(line, k)) {
-            const std::size_t close = line.find(']', k);
+            std::size_t close = k + 1;
+            while (close < line.size() && line[close] != ']')
+                close += line[close] == '\\' ? 2 : 1;
             if (close == std::string_view::npos ||
                 (close + 1 < line.size() && line[close + 1] == ':'))
                 return "reference definition: " + std::string(line.substr(0, 200));

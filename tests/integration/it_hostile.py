@@ -103,8 +103,10 @@ def unsafe_markup(md: str) -> str | None:
     for line in md.split("\n"):
         k = len(line) - len(line.lstrip(" \t>-*+0123456789.)"))
         if k < len(line) and line[k] == "[" and not escaped(line, k):
-            close = line.find("]", k)
-            if close < 0 or line[close + 1:close + 2] == ":":
+            close = k + 1
+            while close < len(line) and line[close] != "]":
+                close += 2 if line[close] == "\\" else 1
+            if close >= len(line) or line[close + 1:close + 2] == ":":
                 return f"reference definition: {line[:80]!r}"
     return None
 

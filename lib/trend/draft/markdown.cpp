@@ -180,6 +180,17 @@ std::string rewrite_links(std::string_view s) {
     return out;
 }
 
+/** The first ']' after line[k] that no backslash escapes, or npos. */
+std::size_t unescaped_close(std::string_view line, std::size_t k) {
+    for (std::size_t j = k + 1; j < line.size(); ++j) {
+        if (line[j] == '\\')
+            ++j;
+        else if (line[j] == ']')
+            return j;
+    }
+    return std::string_view::npos;
+}
+
 /** Where a line's content starts, generously: past anything that could be indentation, a
  *  blockquote marker or a list marker. */
 std::size_t content_start(std::string_view line) {
@@ -198,7 +209,7 @@ std::string neutralise_definitions(std::string_view s) {
             s.substr(start, nl == std::string_view::npos ? nl : nl - start);
         const std::size_t k = content_start(line);
         if (k < line.size() && line[k] == '[') {
-            const std::size_t close = line.find(']', k);
+            const std::size_t close = unescaped_close(line, k);
             const bool definition = close == std::string_view::npos ||
                                     (close + 1 < line.size() && line[close + 1] == ':');
             out.append(line.substr(0, k));
