@@ -134,6 +134,15 @@ TEST_SUITE("util") {
         }
     }
 
+    TEST_CASE("parse_rfc822 refuses dates format_iso cannot write back") {
+        // Found by fuzz_time: libcurl reads "2026010:00:00" as the year 2026010.
+        CHECK_FALSE(trend::parse_rfc822("Mon, 2 Feb 2026010:00:00 GMT").has_value());
+        CHECK_FALSE(trend::parse_rfc822("Fri, 1 Jan 10000 00:00:00 GMT").has_value());
+        CHECK(trend::parse_rfc822("Fri, 31 Dec 9999 23:59:59 GMT") ==
+              trend::parse_iso("9999-12-31T23:59:59Z"));
+        CHECK(trend::parse_rfc822("Thu, 1 Jan 1970 00:00:00 GMT") == utc(1970, 1, 1, 0, 0, 0));
+    }
+
     TEST_CASE("parse_duration reads each unit") {
         CHECK(trend::parse_duration("30s") == Seconds{30});
         CHECK(trend::parse_duration("90s") == Seconds{90});

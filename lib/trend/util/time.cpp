@@ -90,7 +90,10 @@ std::optional<Timestamp> parse_rfc822(std::string_view text) {
         return std::nullopt;
     const std::string copy{text};
     const time_t t = curl_getdate(copy.c_str(), nullptr);
-    if (t == -1)
+    // libcurl also reads digits run together ("2026010:00:00" is the year 2026010): only what
+    // format_iso can write back (1970 to 9999) is a date.
+    constexpr time_t k_year_10000 = 253402300800;
+    if (t < 0 || t >= k_year_10000)
         return std::nullopt;
     return Timestamp{Seconds{t}};
 }

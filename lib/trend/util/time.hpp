@@ -47,7 +47,8 @@ public:
 [[nodiscard]] std::optional<Timestamp> parse_iso(std::string_view text);
 
 /** Parses RFC 822/1123 dates as feeds write them: "Thu, 1 Oct 2026 09:20:00 -0700" (1- or
- *  2-digit day, numeric or named zone). Returns nullopt when it is not such a date. */
+ *  2-digit day, numeric or named zone). Returns nullopt when it is not such a date, or not
+ *  between 1970 and 9999. */
 [[nodiscard]] std::optional<Timestamp> parse_rfc822(std::string_view text);
 
 /** Parses a duration: "90s", "10m", "6h", "1d", "1h30m", "2w". nullopt when malformed. */
