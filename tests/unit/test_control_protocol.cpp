@@ -3,8 +3,6 @@
 #include "trend/control/protocol.hpp"
 #include "trend/util/json.hpp"
 
-#include <rapidjson/document.h>
-
 using namespace trend::control;
 
 TEST_SUITE("control") {
@@ -51,20 +49,6 @@ TEST_SUITE("control") {
 
         CHECK_FALSE(parse_reply("not json"));
         CHECK_FALSE(parse_reply(R"({"ok":true})")); // no data
-    }
-
-    TEST_CASE("reply data keeps its numbers exactly") {
-        // Found by fuzz_control_protocol: without full precision the last digit drifted.
-        // (RapidJSON may spell a double with more digits than needed, but never another double.)
-        const auto r = parse_reply(R"({"ok": true, "data": {"lag": 26500148.226666305}})");
-        REQUIRE(r);
-        rapidjson::Document d;
-        d.Parse<rapidjson::kParseFullPrecisionFlag>(r->data_json.c_str());
-        REQUIRE(d.IsObject());
-        CHECK(d["lag"].GetDouble() == 26500148.226666305);
-        const auto again = parse_reply(ok_reply(r->data_json));
-        REQUIRE(again);
-        CHECK(again->data_json == r->data_json);
     }
 
     TEST_CASE("request lines are one JSON object") {

@@ -143,6 +143,17 @@ TEST_SUITE("util") {
         CHECK(trend::parse_rfc822("Thu, 1 Jan 1970 00:00:00 GMT") == utc(1970, 1, 1, 0, 0, 0));
     }
 
+    TEST_CASE("parse_duration refuses what format_duration could not write back") {
+        // Found by fuzz_time: 999999999d9d is 1000000008d, a 10-digit number.
+        CHECK_FALSE(trend::parse_duration("999999999d9d").has_value());
+        CHECK_FALSE(trend::parse_duration("1000000000s").has_value());
+        CHECK(trend::parse_duration("999999999s") == Seconds{999'999'999});
+        std::string many;
+        for (int i = 0; i < 20000; ++i)
+            many += "999999999w";
+        CHECK_FALSE(trend::parse_duration(many).has_value()); // no signed overflow on the way
+    }
+
     TEST_CASE("parse_duration reads each unit") {
         CHECK(trend::parse_duration("30s") == Seconds{30});
         CHECK(trend::parse_duration("90s") == Seconds{90});

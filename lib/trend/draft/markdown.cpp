@@ -171,10 +171,15 @@ std::string rewrite_links(std::string_view s) {
         const bool image = *opener > 0 && out[*opener - 1] == '!' && !is_escaped(out, *opener - 1);
         const std::string label = out.substr(*opener + 1);
         out.resize(*opener - (image ? 1 : 0));
-        if (const auto safe = url(target->destination))
+        if (const auto safe = url(target->destination)) {
             out += fmt::format("{}[{}]({})", image ? "!" : "", label, *safe);
-        else
+        } else {
+            // The text alone, and it must not start a "](" with what came before it.
+            if (label.starts_with('(') && !out.empty() && out.back() == ']' &&
+                !is_escaped(out, out.size() - 1))
+                out += '\\';
             out += label;
+        }
         i = target->end;
     }
     return out;
