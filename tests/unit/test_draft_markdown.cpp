@@ -52,6 +52,9 @@ TEST_SUITE("draft") {
               "ftp://x.example/", "mailto:a@b", " javascript:x", "https://@evil"})
             CHECK_MESSAGE(!md::url(refused), refused);
         CHECK_FALSE(md::url("https://x.example/" + std::string(3000, 'a')));
+        // The cap is on the encoded URL, so sanitize() gives the same result twice.
+        CHECK_FALSE(md::url("https://x.example/" + std::string(1000, '"')));
+        CHECK(md::url("https://x.example/" + std::string(600, '"'))->size() == 1818);
     }
 
     TEST_CASE("markdown::link and heading") {

@@ -282,6 +282,8 @@ std::optional<std::string> url(std::string_view s) {
         else
             fmt::format_to(std::back_inserter(out), "%{:02X}", static_cast<unsigned char>(c));
     }
+    if (out.size() > k_max_url_bytes) // the cap is on what a draft holds (found by fuzz_markdown)
+        return std::nullopt;
     return out;
 }
 

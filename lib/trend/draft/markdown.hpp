@@ -28,7 +28,7 @@ namespace trend::draft::markdown {
 [[nodiscard]] std::string text(std::string_view s);
 
 /** The URL as a safe link destination, or nullopt: only http:// and https:// URLs with a host
- *  (any case), at most 2048 bytes; every byte outside RFC 3986's unreserved and reserved sets
+ *  (any case), at most 2048 bytes once encoded; every byte outside RFC 3986's unreserved and reserved sets
  *  is percent-encoded, and so are ( ) so the URL cannot end a Markdown link. javascript:,
  *  data:, vbscript:, file:, relative and protocol-relative URLs are refused. */
 [[nodiscard]] std::optional<std::string> url(std::string_view s);
