@@ -651,6 +651,20 @@ interval = "6h"
         }
     }
 
+    TEST_CASE("regular expressions RE2 cannot run in linear time are refused") {
+        check_one_error("[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:(a)\\\\1\"]\n", 4,
+                        "rule \"r\": bad regular expression \"(a)\\1\": invalid escape sequence");
+        check_one_error(
+            "[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:fed(?=eral)\"]\n", 4,
+            "rule \"r\": bad regular expression \"fed(?=eral)\": invalid perl operator");
+        check_one_error(
+            "[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:(a{1000}){1000}\"]\n", 4,
+            "invalid repetition size");
+        // Nested quantifiers are fine: RE2 never backtracks.
+        CHECK(parse("[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:^(a+)+$\"]\n")
+                  .errors.empty());
+    }
+
     TEST_CASE("a rule needs min_traffic or growth") {
         check_one_error("[[rule]]\nname = \"quiet\"\ncooldown = \"1h\"\n", 1,
                         "rule \"quiet\" needs 'min_traffic' or 'growth'");

@@ -34,8 +34,8 @@ std::string cell_text(const store::Value& v) {
                 return std::to_string(x);
             else if constexpr (std::is_same_v<T, double>)
                 return fmt::format("{:.6g}", x);
-            else
-                return text::collapse_whitespace(x);
+            else // whatever the database holds came from outside: neutralised for the terminal
+                return text::terminal_safe(text::collapse_whitespace(text::repair_utf8(x)));
         },
         v);
 }

@@ -11,7 +11,8 @@
 /** How trendctl prints: aligned text tables for people, JSON for scripts. */
 namespace trend::cli {
 
-/** A value as text: NULL -> "-", reals with up to 6 significant digits. */
+/** A value as text: NULL -> "-", reals with up to 6 significant digits, strings on one line
+ *  and terminal-safe (text::terminal_safe: controls and bidi/format characters escaped). */
 [[nodiscard]] std::string cell_text(const store::Value& v);
 
 /** Prints the rows as an aligned table (selected columns, in that order; all when empty). */

@@ -3,6 +3,7 @@
 
 #include "trend/feed/parser.hpp"
 #include "trend/feed/traffic.hpp"
+#include "trend/util/regex.hpp"
 #include "trend/util/text.hpp"
 
 #include <curl/curl.h>
@@ -15,7 +16,6 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -323,14 +323,12 @@ public:
                                              r.name));
         read_strings(t, "match", r.match);
         for (std::string& m : r.match) {
-            if (m.rfind("re:", 0) == 0) {
-                try {
-                    std::regex probe(m.substr(3), std::regex::ECMAScript | std::regex::icase);
-                } catch (const std::regex_error& e) {
+            if (m.starts_with("re:")) {
+                const auto compiled = text::Regex::compile(std::string_view(m).substr(3));
+                if (const auto* why = std::get_if<std::string>(&compiled))
                     error(element_of(t.get("match"), m),
                           fmt::format("rule \"{}\": bad regular expression \"{}\": {}", r.name,
-                                      m.substr(3), e.what()));
-                }
+                                      m.substr(3), *why));
             } else {
                 m = text::normalize_term(text::repair_utf8(m));
             }
