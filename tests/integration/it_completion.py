@@ -44,7 +44,7 @@ printf '%s\n' "${COMPREPLY[@]}"
 
 
 def long_options(help_text: str) -> set[str]:
-    return set(re.findall(r"^\s+(?:-\w,)?(--[\w-]+)", help_text, re.M))
+    return set(re.findall(r"^  (?:-\w,)?(--[\w-]+)", help_text, re.M))
 
 
 def make_database(work: h.WorkDir) -> Path:
@@ -62,61 +62,76 @@ def make_database(work: h.WorkDir) -> Path:
 
 
 class Shell:
-    """Completes a command line with one shell; `complete(words)` → the offered words."""
+    """Completes command lines with one shell: `complete_all([words, ...])` → the offered words
+    for each."""
 
     def __init__(self, name: str, env: dict[str, str]):
         self.name, self.env = name, env
 
-    def complete(self, words: list[str]) -> list[str]:
+    def complete_all(self, cases: list[list[str]]) -> list[list[str]]:
         src = h.source_dir()
         if self.name == "bash":
-            cmd = ["bash", "--norc", "--noprofile", "-c", BASH_DRIVER, "driver",
-                   src / "completion" / "trendctl.bash", *words]
-        else:
-            cmd = ["zsh", "-f", src / "tests" / "support" / "zsh_complete.zsh", src / "completion",
-                   " ".join(words)]
-        cp = h.run(cmd, env=self.env, timeout=30, quiet=True)
-        h.expect_exit(cp, 0, f"{self.name}: completing {words}")
-        h.eq(cp.stderr, "", f"{self.name}: completing {words} wrote to stderr")
-        return [w for w in cp.stdout.splitlines() if w]
+            out = []
+            for words in cases:
+                cp = h.run(["bash", "--norc", "--noprofile", "-c", BASH_DRIVER, "driver",
+                            src / "completion" / "trendctl.bash", *words], env=self.env, timeout=30, quiet=True)
+                h.expect_exit(cp, 0, f"bash: completing {words}")
+                h.eq(cp.stderr, "", f"bash: completing {words} wrote to stderr")
+                out.append([w for w in cp.stdout.splitlines() if w])
+            return out
+        # zsh: one shell completes every line in turn (its first completion takes seconds).
+        cp = h.run(["zsh", "-f", src / "tests" / "support" / "zsh_complete.zsh", src / "completion",
+                    *[" ".join(words) for words in cases]], env=self.env, timeout=120, quiet=True)
+        h.expect_exit(cp, 0, "zsh: completing")
+        h.eq(cp.stderr, "", "zsh: completing wrote to stderr")
+        out: list[list[str]] = []
+        for line in cp.stdout.splitlines():
+            if re.fullmatch(r"== \d+", line):
+                out.append([])
+            elif line:
+                out[-1].append(line)
+        h.eq(len(out), len(cases), "zsh: one answer per command line")
+        return out
 
 
 def check_shell(sh: Shell, cfg: Path, db: Path, c: h.Checker) -> None:
     top = h.trendctl("--help", quiet=True).stdout
     commands = re.findall(r"^  (\w+)\s", top.split("Subcommands:")[1], re.M)
-    c.eq(sorted(sh.complete(["trendctl", ""])), sorted(commands), f"{sh.name}: commands")
-    c.eq(set(sh.complete(["trendctl", "--"])), long_options(top), f"{sh.name}: global options")
-    for cmd in commands:
-        expected = long_options(h.trendctl(cmd, "--help", quiet=True).stdout)
-        c.eq(set(sh.complete(["trendctl", cmd, "--"])), expected, f"{sh.name}: options of {cmd}")
-
     feeds = json.loads(h.trendctl("--config", cfg, "--json", "feeds", quiet=True).stdout)
     enabled = sorted(f["feed"] for f in feeds if f["enabled"] == 1)
     h.eq(len(enabled), 4, "enabled feeds in the database")
     drafts = json.loads(h.trendctl("--config", cfg, "--json", "drafts", quiet=True).stdout)
     ids_slugs = sorted([str(d["id"]) for d in drafts] + [d["slug"] for d in drafts if d["slug"]])
     h.true(len(drafts) >= 5, f"the demo data made {len(drafts)} drafts")
-    c.eq(sorted(sh.complete(["trendctl", "--config", str(cfg), "poll", ""])), enabled,
-         f"{sh.name}: poll offers the enabled feeds")
-    c.eq(sorted(sh.complete(["trendctl", "--config", str(cfg), "poll", "google-trends-u"])),
-         ["google-trends-us"], f"{sh.name}: poll with a prefix")
-    c.eq([w for w in sh.complete(["trendctl", "--config", str(cfg), "poll", "google-trends-us", ""])
-          if not w.startswith("-")], [], f"{sh.name}: poll takes one feed (zsh offers options then)")
     config_eq = ["--config", "=", str(cfg)] if sh.name == "bash" else [f"--config={cfg}"]
-    c.eq(sorted(sh.complete(["trendctl", *config_eq, "show", ""])), ids_slugs,
-         f"{sh.name}: show offers draft ids and slugs (--config=FILE)")
-    c.eq(sorted(sh.complete(["trendctl", "--db", str(db), "show", ""])), ids_slugs,
-         f"{sh.name}: show offers draft ids and slugs (--db)")
-    c.eq(sh.complete(["trendctl", "-c", str(cfg), "show", "renee-"]), ["renee-good"],
-         f"{sh.name}: show with a prefix")
-    c.eq(sh.complete(["trendctl", "--db", str(cfg.parent / "nope.db"), "show", ""]), [],
-         f"{sh.name}: show with a database that does not exist")
-    c.eq(sh.complete(["trendctl", "drafts", "--status", "n"]), ["needs_review"], f"{sh.name}: --status")
-    c.true("all" in sh.complete(["trendctl", "spikes", "--since", ""]), f"{sh.name}: --since all")
-    files = [os.path.basename(f) for f in sh.complete(["trendctl", "--config", str(cfg.parent / "trendd.t")])]
-    c.eq(files, ["trendd.toml"], f"{sh.name}: --config completes file names")
+    not_option = lambda words: [w for w in words if not w.startswith("-")]  # noqa: E731
+
+    # (command line, what the offered words are turned into, expected, what)
+    cases: list[tuple[list[str], object, object, str]] = [
+        (["trendctl", ""], sorted, sorted(commands), "commands"),
+        (["trendctl", "--"], set, long_options(top), "global options"),
+        *[(["trendctl", cmd, "--"], set, long_options(h.trendctl(cmd, "--help", quiet=True).stdout),
+           f"options of {cmd}") for cmd in commands],
+        (["trendctl", "--config", str(cfg), "poll", ""], sorted, enabled, "poll offers the enabled feeds"),
+        (["trendctl", "--config", str(cfg), "poll", "google-trends-u"], sorted, ["google-trends-us"],
+         "poll with a prefix"),
+        (["trendctl", "--config", str(cfg), "poll", "google-trends-us", ""], not_option, [],
+         "poll takes one feed (zsh offers options then)"),
+        (["trendctl", *config_eq, "show", ""], sorted, ids_slugs, "show offers draft ids and slugs (--config=FILE)"),
+        (["trendctl", "--db", str(db), "show", ""], sorted, ids_slugs, "show offers draft ids and slugs (--db)"),
+        (["trendctl", "-c", str(cfg), "show", "renee-"], list, ["renee-good"], "show with a prefix"),
+        (["trendctl", "--db", str(cfg.parent / "nope.db"), "show", ""], list, [],
+         "show with a database that does not exist"),
+        (["trendctl", "drafts", "--status", "n"], list, ["needs_review"], "--status"),
+        (["trendctl", "spikes", "--since", ""], lambda w: "all" in w, True, "--since offers all"),
+        (["trendctl", "--config", str(cfg.parent / "trendd.t")], lambda w: [os.path.basename(f) for f in w],
+         ["trendd.toml"], "--config completes file names"),
+    ]
+    results = sh.complete_all([words for words, *_ in cases])
+    for (words, shape, expected, what), offered in zip(cases, results):
+        c.eq(shape(offered), expected, f"{sh.name}: {what} ({' '.join(words)!r})")
     h.log(f"{sh.name}: {len(commands)} commands, their options, {len(enabled)} feeds, "
-          f"{len(ids_slugs)} draft ids and slugs: checked")
+          f"{len(ids_slugs)} draft ids and slugs: {len(cases)} command lines checked")
 
 
 def test(work: h.WorkDir) -> None:
