@@ -104,7 +104,8 @@ def test(work: h.WorkDir) -> None:
     postrm = (root / "DEBIAN" / "postrm").read_text()
     c.true("systemd-sysusers" in postinst and "trendd.conf" in postinst, "postinst runs systemd-sysusers trendd.conf")
     c.true("deb-systemd-helper" in postinst and "trendd.service" in postinst, "postinst enables trendd.service")
-    c.true(re.search(r"deb-systemd-invoke .*(start|restart)", postinst), "postinst starts trendd.service")
+    c.true("_dh_action=start" in postinst and "deb-systemd-invoke $_dh_action 'trendd.service'" in postinst,
+           "postinst starts trendd.service")
     c.true(re.search(r"deb-systemd-invoke stop", prerm), "prerm stops trendd.service")
     c.true(re.search(r'if \[ "\$1" = "purge" \]; then\n\s*rm -rf /etc/trendd /var/lib/trendd\n', postrm),
            "postrm removes /etc/trendd and /var/lib/trendd on purge only")
