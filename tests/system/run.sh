@@ -9,8 +9,8 @@
 # readiness, reload, restart after a crash and after a missed watchdog, the credential, the
 # journal priorities, the sandbox and the group permissions of the database and socket.
 # Then the Debian package (scripts/package, built into BUILD_DIR/package) in a second, fresh
-# container: `apt-get install ./trendd_*.deb` with no download (every dependency is in the
-# image) starts the service, `trendctl status` exits 0 once it polls local feeds, the example
+# container: `apt-get install ./trendd_*.deb` (offline: every dependency is in the image)
+# starts the service, `trendctl status` exits 0 once it polls local feeds, the example
 # metrics timer writes its file, `apt-get remove` stops it and keeps the configuration and the
 # data, `apt-get purge` removes both (docs/operations.md). Without dpkg-buildpackage, debhelper
 # or lintian, that part is left out, and the test says so.
@@ -530,11 +530,13 @@ if [[ -n $deb ]]; then
     cp "$deb" "$rootfs/root/"
     boot
     pkg="/root/${deb##*/}"
-    apt_get() { # apt_get LOG args...: apt-get inside the container, never downloading
-        ctr env DEBIAN_FRONTEND=noninteractive apt-get -y --no-download "${@:2}" >"$work/$1" 2>&1 ||
+    apt_get() { # apt_get LOG args...: apt-get inside the container (no network there)
+        ctr env DEBIAN_FRONTEND=noninteractive apt-get -y "${@:2}" >"$work/$1" 2>&1 ||
             { cat "$work/$1"; return 1; }
     }
-    check "apt-get install ./${deb##*/} (no download: every dependency is already installed)" \
+    # Offline: every dependency is already installed, so apt fetches nothing but the file.
+    # (apt-get --no-download fails on a local .deb: "Pathname to install is not absolute".)
+    check "apt-get install ./${deb##*/} (offline: every dependency is installed)" \
         apt_get apt-install.log install "$pkg"
     wait_for 20 "the package's postinst started trendd" eval '[[ $(prop trendd ActiveState) == active ]]'
     [[ $(ctr systemctl is-enabled trendd) == enabled ]] || fail "trendd.service is not enabled after install"
