@@ -92,8 +92,8 @@ fs::path env_dir(const char* name, const fs::path& fallback) {
     return fallback;
 }
 
-// Every key the reader accepts, by table: the one list behind the unknown-key check, the
-// configuration page and trendd.toml(5) (tests/integration/it_man_pages.py compares them).
+// Every key the reader accepts, by table: the one list behind the unknown-key check.
+// trendd.toml(5) must document each (tests/integration/it_man_pages.py).
 constexpr std::string_view k_top_keys[] = {"daemon", "feed", "rule", "drafter", "notify"};
 constexpr std::string_view k_daemon_keys[] = {"database",
                                               "drafts_dir",
