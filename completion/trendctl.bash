@@ -8,6 +8,10 @@
 # needs nothing from bash-completion, and uses its _filedir when it is loaded.
 # tests/integration/it_completion.py keeps the lists below equal to `trendctl --help`.
 
+# Every word completed from a list (commands, options, statuses, feed names, draft slugs) is
+# free of blanks, so plain word splitting of compgen's output is right here.
+# shellcheck disable=SC2207
+
 _trendctl_commands="status feeds spikes drafts show history draft poll reload metrics backtest export"
 
 # _trendctl_options COMMAND: the options COMMAND takes (global ones for "").
@@ -30,11 +34,10 @@ _trendctl_files() {
         return
     fi
     compopt -o filenames 2>/dev/null
-    local IFS=$'\n'
     if [[ $1 == -d ]]; then
-        COMPREPLY+=($(compgen -d -- "$cur"))
+        mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -d -- "$cur")
     else
-        COMPREPLY+=($(compgen -f -- "$cur"))
+        mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$cur")
     fi
 }
 
@@ -95,6 +98,7 @@ _trendctl() {
             fi
             ((i++))
             ((i < COMP_CWORD)) || break
+            # shellcheck disable=SC2088 # a literal "~/" that the shell did not expand
             [[ $value == "~/"* ]] && value=$HOME/${value#"~/"}
             [[ $word == --timeout ]] || _trendctl_globals+=("$word" "$value")
             ;;
