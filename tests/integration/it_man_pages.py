@@ -10,8 +10,8 @@
    tests/tools/config_keys.cpp). A key that names a table (top-level "daemon", [drafter]
    "openai") may instead have a heading of its own ([daemon], [[feed]], [drafter.openai]).
 3. trendctl(1) has an entry under COMMANDS for every command of `trendctl --help`, and that
-   entry names every option of `trendctl COMMAND --help`; trendd(8) has an entry under OPTIONS
-   for every option of `trendd --help`.
+   entry names every option of `trendctl COMMAND --help`; trendd(8) and trendctl(1) have an
+   entry under OPTIONS for every option of `trendd --help` and `trendctl --help`.
 4. The TOML examples of trendd.toml(5) pass `trendd --check-config`.
 5. The checks of 2 and 3 fail when an entry is missing: they are run once more on a rendering
    with one key's and one command's entry removed, and must report exactly those.
@@ -168,13 +168,14 @@ def test(work: h.WorkDir) -> None:
     h.eq(missing_commands(text["trendctl.1"], commands), [], "trendctl commands/options missing from trendctl(1)")
     h.log(f"ok: trendctl(1) documents all {len(commands)} commands of trendctl --help and their options")
 
-    cp = h.trendd("--help", quiet=True)
-    h.expect_exit(cp, 0, "trendd --help")
-    options = [o for o in help_items(cp.stdout, "Options:")]
-    documented = entries(sections(text["trendd.8"]).get("OPTIONS", []))
-    h.eq([o for o in options if not any(re.search(rf"{o}\b", e) for e in documented.values())], [],
-         "trendd options missing from trendd(8)")
-    h.log(f"ok: trendd(8) documents {options}")
+    for program, page in (("trendd", "trendd.8"), ("trendctl", "trendctl.1")):
+        cp = h.run([h.binary(program.upper()), "--help"], quiet=True)
+        h.expect_exit(cp, 0, f"{program} --help")
+        options = help_items(cp.stdout, "Options:")
+        documented = entries(sections(text[page]).get("OPTIONS", []))
+        h.eq([o for o in options if not any(re.search(rf"{o}\b", e) for e in documented.values())], [],
+             f"{program} options missing from the OPTIONS of {page}")
+        h.log(f"ok: {page} documents {options}")
 
     scd = h.source_dir() / "docs" / "man" / "trendd.toml.5.scd"
     examples = toml_examples(scd)
