@@ -11,6 +11,9 @@
    _total fed to it fails.
 3. Every trendd_* metric the alert rules use is in that text, so renaming a metric in
    lib/trend/daemon/status.cpp fails here until the rules follow.
+   The same daemon serves the metrics over HTTP (`[metrics] listen` on a free loopback port):
+   the text scraped from `GET /metrics` has the same series and passes promtool too; HEAD
+   answers without a body, other paths are 404.
 4. `systemd-analyze verify` accepts the example textfile exporter units
    (docs/examples/trendd-metrics.service, .timer), when systemd-analyze is there.
 """
@@ -19,8 +22,11 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,12 +39,34 @@ def promtool(*args: object, input: str | None = None) -> subprocess.CompletedPro
     return h.run(["promtool", *args], input=input, timeout=60)
 
 
-def metrics_of_daemon(work: h.WorkDir) -> str:
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scrape(url: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def series(text: str) -> list[str]:
+    """The metric names and labels of a text, without values (they change between reads)."""
+    return sorted(line.rsplit(" ", 1)[0] for line in text.splitlines() if line and line[0] != "#")
+
+
+def metrics_of_daemon(work: h.WorkDir) -> tuple[str, str]:
+    """(trendctl metrics, GET /metrics) of a daemon that has polled every feed and drafted."""
     feeds = [h.feed(geo.split("-")[0].lower(), h.fixture(f"google-trends-rss-new-{geo}.xml").as_uri(),
                     interval="1s") for geo in FEEDS]
     feeds.append(h.feed("missing", (work / "missing.xml").as_uri(), interval="1s"))
+    port = free_port()
     cfg = h.write_config(work / "trendd.toml", feeds, daemon={"control_socket": str(work / "trendd.sock")},
-                         extra_toml='[[rule]]\nname = "big"\nmin_traffic = 5000\n')
+                         extra_toml='[[rule]]\nname = "big"\nmin_traffic = 5000\n'
+                                    f'[metrics]\nlisten = "127.0.0.1:{port}"\n')
     err = open(work / "trendd.stderr", "wb")
     proc = subprocess.Popen([h.trendd_bin(), "--config", str(cfg)], stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=err)
@@ -49,8 +77,17 @@ def metrics_of_daemon(work: h.WorkDir) -> str:
                                            for g in FEEDS)
             return cp.stdout if ok and 'trendd_drafts{status="draft"}' in cp.stdout and \
                 re.search(r'feed_failures_in_row\{feed="missing"\} [1-9]', cp.stdout) else None
-        return h.wait_until(polled, 30, "trendd to poll every feed, fail the missing one and draft",
+        text = h.wait_until(polled, 30, "trendd to poll every feed, fail the missing one and draft",
                             interval=0.2)
+        url = f"http://127.0.0.1:{port}/metrics"
+        status, headers, body = scrape(url)
+        h.eq((status, headers.get("Content-Type")), (200, "text/plain; version=0.0.4; charset=utf-8"),
+             f"GET {url}: status and content type")
+        status, headers, head_body = scrape(url, "HEAD")
+        h.eq((status, head_body, int(headers.get("Content-Length", "0")) > 1000), (200, "", True),
+             f"HEAD {url}: status, body, a Content-Length")
+        h.eq(scrape(f"http://127.0.0.1:{port}/")[0], 404, "GET / on the metrics listener")
+        return text, body
     finally:
         proc.terminate()
         try:
@@ -74,12 +111,15 @@ def test(work: h.WorkDir) -> None:
     h.expect_exit(cp, 0, "promtool test rules")
     h.log("ok: promtool test rules: every alert fires as expected")
 
-    text = metrics_of_daemon(work)
+    text, scraped = metrics_of_daemon(work)
     (work / "metrics.txt").write_text(text)
-    cp = promtool("check", "metrics", input=text)
-    h.eq((cp.returncode, cp.stdout + cp.stderr), (0, ""),
-         "promtool check metrics on the output of trendctl metrics (exit code, findings)")
-    h.log(f"ok: promtool check metrics finds nothing in {len(text.splitlines())} lines of trendctl metrics")
+    (work / "scraped.txt").write_text(scraped)
+    for what, t in (("the output of trendctl metrics", text), ("GET /metrics", scraped)):
+        cp = promtool("check", "metrics", input=t)
+        h.eq((cp.returncode, cp.stdout + cp.stderr), (0, ""),
+             f"promtool check metrics on {what} (exit code, findings)")
+        h.log(f"ok: promtool check metrics finds nothing in {len(t.splitlines())} lines of {what}")
+    h.eq(series(scraped), series(text), "series served over HTTP vs trendctl metrics")
     bad = "# HELP trendd_polls Polls.\n# TYPE trendd_polls counter\ntrendd_polls 1\n"
     cp = promtool("check", "metrics", input=bad)
     h.true(cp.returncode != 0 and "_total" in cp.stdout + cp.stderr,

@@ -830,4 +830,22 @@ interval = "6h"
             CHECK(config::default_path() == fs::path("/etc/trendd-alt/trendd.toml"));
         }
     }
+
+    TEST_CASE("[metrics] listen takes an IP literal and a port, nothing else") {
+        const auto r = parse("[metrics]\nlisten = \"[::1]:9464\"\n");
+        REQUIRE(r.config.has_value());
+        CHECK(r.config->metrics.address == "::1");
+        CHECK(r.config->metrics.port == 9464);
+        CHECK(r.config->metrics.str() == "[::1]:9464");
+        CHECK_FALSE(parse("").config->metrics.enabled());
+        CHECK(config::parse_listen("127.0.0.1:9464")->str() == "127.0.0.1:9464");
+        CHECK(config::parse_listen("0.0.0.0:1").has_value());
+        for (const char* bad : {"localhost:9464", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536",
+                                "::1:9464", "[127.0.0.1]:9464", "127.0.0.1:94x", ":9464", "[::1]"})
+            CHECK_MESSAGE(!config::parse_listen(bad).has_value(), bad);
+        check_one_error("[metrics]\nlisten = \"localhost:9464\"\n", 2,
+                        "'listen' must be an IP address and a port, like \"127.0.0.1:9464\" or "
+                        "\"[::1]:9464\" (got \"localhost:9464\")");
+        check_one_error("[metrics]\nport = 9464\n", 2, "unknown key 'port' in [metrics]");
+    }
 }

@@ -21,7 +21,6 @@ namespace trend::cli {
 
 namespace {
 
-/** Runs the chosen command, turning its errors into a message and an exit code. */
 /** {"ok":false,"error":kind,"message":what}: an error under --json. */
 std::string error_json(const CommandError& e) {
     return json::object([&](json::Writer& w) {
@@ -97,6 +96,7 @@ std::optional<std::string> command_problem(CLI::App& app, int argc, char** argv)
                        fmt::join(names, ", "));
 }
 
+/** Runs the chosen command, turning its errors into a message and an exit code. */
 int run_command(Globals& g, const Command& run) {
     try {
         g.load();
@@ -104,8 +104,8 @@ int run_command(Globals& g, const Command& run) {
     } catch (const CommandError& e) {
         return fail(g, e);
     } catch (const replay::BacktestError& e) {
-        return fail(g, CommandError(fmt::format("backtest: {}", e.what()), k_exit_failed,
-                                    "bad-input"));
+        return fail(
+            g, CommandError(fmt::format("backtest: {}", e.what()), k_exit_failed, "bad-input"));
     } catch (const store::DatabaseError& e) {
         return fail(g, CommandError(e.what(), k_exit_failed, "database"));
     } catch (const std::exception& e) { // the rest: say what, exit 1
@@ -138,7 +138,8 @@ int trendctl_main(int argc, char** argv) {
     if (auto problem = command_problem(app, argc, argv)) {
         std::fprintf(stderr, "trendctl: %s\n", problem->c_str());
         // Not parsed yet: --json is looked for by hand.
-        if (std::any_of(argv + 1, argv + argc, [](const char* a) { return a == std::string_view("--json"); }))
+        if (std::any_of(argv + 1, argv + argc,
+                        [](const char* a) { return a == std::string_view("--json"); }))
             std::printf("%s\n", error_json(CommandError(*problem, k_exit_usage)).c_str());
         return k_exit_usage;
     }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -94,7 +95,8 @@ fs::path env_dir(const char* name, const fs::path& fallback) {
 
 // Every key the reader accepts, by table: the one list behind the unknown-key check.
 // trendd.toml(5) must document each (tests/integration/it_man_pages.py).
-constexpr std::string_view k_top_keys[] = {"daemon", "feed", "rule", "drafter", "notify"};
+constexpr std::string_view k_top_keys[] = {"daemon",  "feed",   "rule",
+                                           "drafter", "notify", "metrics"};
 constexpr std::string_view k_daemon_keys[] = {"database",
                                               "drafts_dir",
                                               "control_socket",
@@ -126,6 +128,7 @@ constexpr std::string_view k_openai_keys[] = {"base_url",
                                               "api_key"};
 // secret likewise.
 constexpr std::string_view k_notify_keys[] = {"webhook_url", "secret_env", "secret"};
+constexpr std::string_view k_metrics_keys[] = {"listen"};
 constexpr KnownTable k_known_tables[] = {
     {"", k_top_keys},
     {"[daemon]", k_daemon_keys},
@@ -134,6 +137,7 @@ constexpr KnownTable k_known_tables[] = {
     {"[drafter]", k_drafter_keys},
     {"[drafter.openai]", k_openai_keys},
     {"[notify]", k_notify_keys},
+    {"[metrics]", k_metrics_keys},
 };
 
 std::span<const std::string_view> keys_of(std::string_view table) {
@@ -487,6 +491,20 @@ public:
         }
     }
 
+    void metrics(const toml::table& t, MetricsConfig& m) {
+        check_keys(t, "[metrics]");
+        std::string listen;
+        read_string(t, "listen", listen);
+        if (listen.empty())
+            return;
+        if (auto parsed = parse_listen(listen))
+            m = *parsed;
+        else
+            error(t.get("listen"), fmt::format("'listen' must be an IP address and a port, like "
+                                               "\"127.0.0.1:9464\" or \"[::1]:9464\" (got \"{}\")",
+                                               listen));
+    }
+
     /** Arrays of tables ([[feed]], [[rule]]): each element through `fn`. */
     template <typename T, typename Fn>
     void each_table(const toml::table& root, std::string_view key, std::vector<T>& out, Fn fn) {
@@ -534,6 +552,7 @@ public:
         each_table(root, "rule", c.rules, &Reader::rule);
         section(root, "drafter", [&](const toml::table& t) { drafter(t, c.drafter); });
         section(root, "notify", [&](const toml::table& t) { notify(t, c.notify); });
+        section(root, "metrics", [&](const toml::table& t) { metrics(t, c.metrics); });
         check_unique(c.feeds, "feed");
         check_unique(c.rules, "rule");
     }
@@ -571,6 +590,33 @@ bool is_local_url(const std::string& url) {
         return true;
     in_addr addr{};
     return ::inet_pton(AF_INET, h.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+std::string MetricsConfig::str() const {
+    return address.find(':') != std::string::npos ? fmt::format("[{}]:{}", address, port)
+                                                  : fmt::format("{}:{}", address, port);
+}
+
+std::optional<MetricsConfig> parse_listen(std::string_view s) {
+    const auto colon = s.rfind(':');
+    if (colon == std::string_view::npos)
+        return std::nullopt;
+    std::string_view host = s.substr(0, colon);
+    const std::string_view port = s.substr(colon + 1);
+    const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+    if (bracketed)
+        host = host.substr(1, host.size() - 2);
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || end != port.data() + port.size() || value < 1 || value > 65535)
+        return std::nullopt;
+    const std::string h(host);
+    in6_addr a6{};
+    in_addr a4{};
+    const bool v6 = ::inet_pton(AF_INET6, h.c_str(), &a6) == 1;
+    if (v6 != bracketed || (!v6 && ::inet_pton(AF_INET, h.c_str(), &a4) != 1))
+        return std::nullopt;
+    return MetricsConfig{h, static_cast<std::uint16_t>(value)};
 }
 
 std::span<const KnownTable> known_keys() {

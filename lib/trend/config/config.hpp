@@ -88,6 +88,20 @@ struct NotifyConfig {
     std::string secret_env;  ///< environment variable holding the HMAC secret
 };
 
+/** The optional HTTP endpoint for Prometheus: `[metrics] listen = "127.0.0.1:9464"`. */
+struct MetricsConfig {
+    std::string address; ///< an IP literal ("127.0.0.1", "::1"); empty = no listener
+    std::uint16_t port = 0;
+    [[nodiscard]] bool enabled() const noexcept { return !address.empty(); }
+    /** "127.0.0.1:9464", "[::1]:9464". */
+    [[nodiscard]] std::string str() const;
+    friend bool operator==(const MetricsConfig&, const MetricsConfig&) = default;
+};
+
+/** "127.0.0.1:9464", "[::1]:9464" → address and port; nullopt when it is not an IP literal
+ *  and a port 1-65535. */
+[[nodiscard]] std::optional<MetricsConfig> parse_listen(std::string_view s);
+
 struct Config {
     std::filesystem::path source; ///< the file it came from ("" = built-in defaults)
     DaemonConfig daemon;
@@ -95,6 +109,7 @@ struct Config {
     std::vector<RuleConfig> rules;
     DrafterConfig drafter;
     NotifyConfig notify;
+    MetricsConfig metrics;
 };
 
 /** A problem with a place: prints as "FILE:LINE: message". */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/daemon/service.hpp"
 
+#include "trend/control/metrics_listener.hpp"
 #include "trend/control/server.hpp"
 #include "trend/daemon/app.hpp"
 #include "trend/daemon/control_handler.hpp"
@@ -39,6 +40,7 @@ class Service final : public Controlled {
     Scheduler m_scheduler;
     ControlHandler m_control_handler{*this};
     std::unique_ptr<control::Server> m_control;
+    std::unique_ptr<control::MetricsListener> m_metrics; ///< only with [metrics] listen
     std::chrono::microseconds m_watchdog_usec{0};
     SteadyClock::time_point m_tick_due;
     double m_lag = 0, m_lag_max = 0;
@@ -48,8 +50,7 @@ public:
     Service(config::Config config, std::filesystem::path config_path)
         : m_config_path(std::move(config_path)), m_started_at(m_clock.now()),
           m_pipeline(m_io, std::move(config), m_clock,
-                     {.busy_timeout = pipeline::k_loop_busy_timeout},
-                     [this] { update_status(); }),
+                     {.busy_timeout = pipeline::k_loop_busy_timeout}, [this] { update_status(); }),
           m_scheduler(m_clock, &pipeline::random_unit) {}
 
     int run() {
@@ -59,6 +60,10 @@ public:
             [this](const control::Request& r, control::Server::Respond respond) {
                 m_control_handler.handle(r, respond);
             });
+        if (cfg.metrics.enabled())
+            m_metrics = std::make_unique<control::MetricsListener>(
+                m_io, cfg.metrics.address, cfg.metrics.port,
+                [this] { return metrics_text(status()); });
         m_scheduler.configure(cfg, history(), /*start=*/true);
         wait_for_signal();
         start_watchdog();
@@ -66,9 +71,10 @@ public:
         // Drafts left by a crash or queued while we were down come first.
         asio::post(m_io, [this] { m_pipeline.kick(); });
         asio::post(m_io, [this] { poll_due(); });
-        log::notice("trendd", "started: {} feeds, {} rules, database {}, control socket {}",
+        log::notice("trendd", "started: {} feeds, {} rules, database {}, control socket {}{}",
                     m_scheduler.feeds().size(), cfg.rules.size(), cfg.daemon.database.string(),
-                    cfg.daemon.control_socket.string());
+                    cfg.daemon.control_socket.string(),
+                    m_metrics ? ", metrics on http://" + cfg.metrics.str() + "/metrics" : "");
         sd_notify(0, "READY=1");
         update_status();
         // A handler that throws (a database error where nobody expected one) is logged and the
@@ -153,9 +159,7 @@ public:
 
 private:
     Scheduler::History history() {
-        return [this](const std::string& feed) {
-            return m_pipeline.store().feed_poll_state(feed);
-        };
+        return [this](const std::string& feed) { return m_pipeline.store().feed_poll_state(feed); };
     }
 
     // ---- polling --------------------------------------------------------------------------
@@ -175,8 +179,7 @@ private:
             m_poll_timer.cancel();
             return;
         }
-        const auto wait =
-            std::max(std::chrono::milliseconds{0}, *next - m_clock.precise_now());
+        const auto wait = std::max(std::chrono::milliseconds{0}, *next - m_clock.precise_now());
         m_poll_timer.expires_after(wait);
         m_poll_timer.async_wait([this](boost::system::error_code ec) {
             if (!ec)
@@ -187,9 +190,8 @@ private:
     void start_poll(const std::string& name) {
         const FeedSchedule* st = m_scheduler.find(name);
         try {
-            m_pipeline.poll(st->feed, [this, name](const pipeline::PollSummary& s) {
-                on_polled(name, s);
-            });
+            m_pipeline.poll(st->feed,
+                            [this, name](const pipeline::PollSummary& s) { on_polled(name, s); });
         } catch (const std::exception& e) {
             // The feed keeps its schedule (as a failure) and frees its slot.
             log::error("poll", "{}: cannot start the poll: {}", name, e.what());
@@ -224,6 +226,9 @@ private:
         if (next.daemon.control_socket != now.control_socket)
             log::warning("config", "reload: a new control socket takes effect at restart");
         next.daemon.control_socket = now.control_socket;
+        if (next.metrics != m_pipeline.config().metrics)
+            log::warning("config", "reload: a new [metrics] listen takes effect at restart");
+        next.metrics = m_pipeline.config().metrics;
         log::set_level(next.daemon.log_level);
         m_pipeline.reconfigure(std::move(next));
         const config::Config& cfg = m_pipeline.config();
@@ -247,10 +252,9 @@ private:
             int failing = 0;
             for (const auto& [name, st] : m_scheduler.feeds())
                 failing += st.failures_in_row > 0 ? 1 : 0;
-            const std::string status =
-                fmt::format("STATUS={} feeds ({} failing), {} drafts pending",
-                            m_scheduler.feeds().size(), failing,
-                            m_pipeline.store().pending_drafts());
+            const std::string status = fmt::format(
+                "STATUS={} feeds ({} failing), {} drafts pending", m_scheduler.feeds().size(),
+                failing, m_pipeline.store().pending_drafts());
             sd_notify(0, status.c_str());
         } catch (const std::exception& e) {
             log::warning("trendd", "cannot update the status line: {}", e.what());
@@ -312,6 +316,8 @@ private:
         m_watchdog.cancel();
         m_tick.cancel();
         m_control->stop();
+        if (m_metrics)
+            m_metrics->stop();
         // Transfers in flight are abandoned; no transaction is open, since every handler runs
         // to completion on this thread.
         m_pipeline.stop();
@@ -326,6 +332,9 @@ int run_service(config::Config config, const std::filesystem::path& config_path)
         Service service(std::move(config), config_path);
         return service.run();
     } catch (const control::ServerError& e) {
+        log::error("trendd", "{}", e.what());
+        return k_exit_failure;
+    } catch (const control::ListenError& e) {
         log::error("trendd", "{}", e.what());
         return k_exit_failure;
     }

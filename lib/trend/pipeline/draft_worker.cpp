@@ -114,8 +114,7 @@ void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::
             const Timestamp now = m_clock.now();
             std::optional<Timestamp> retry;
             if (k_local_draft_retry.allows_another(job->attempts))
-                retry =
-                    now + k_local_draft_retry.delay(job->attempts, std::nullopt, random_unit());
+                retry = now + k_local_draft_retry.delay(job->attempts, std::nullopt, random_unit());
             fail(*job, e.what(), retry);
         }
     }
@@ -385,8 +384,7 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     r->last_error = note;
     const bool notify = !m_config.notify.webhook_url.empty();
     const std::string summary =
-        fmt::format("{} ({}, {}, {} words{})", path.string(), fm.drafter, fm.status,
-                    fm.word_count,
+        fmt::format("{} ({}, {}, {} words{})", path.string(), fm.drafter, fm.status, fm.word_count,
                     unverified.empty() ? "" : fmt::format(", {} unverified", unverified.size()));
     m_writes.submit(
         fmt::format("store draft {}", job.id),
