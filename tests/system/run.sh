@@ -245,7 +245,8 @@ min_traffic = 1000
 action = "draft"
 '
 conf_one="$(feed us US http://localhost:8089/us.xml 4s)$rule"
-conf_two="$(feed us US http://localhost:8089/us.xml 4s)$(feed gb GB http://localhost:8089/gb.xml 4s)$(feed jp JP http://feeds.test:8089/jp.xml 1m)$rule"
+metrics=$'\n[metrics]\nlisten = "127.0.0.1:9464"\n'
+conf_two="$(feed us US http://localhost:8089/us.xml 4s)$(feed gb GB http://localhost:8089/gb.xml 4s)$(feed jp JP http://feeds.test:8089/jp.xml 1m)$rule$metrics"
 conf_broken_feed="$(feed us US http://localhost:8089/us.xml 4s)$(feed gb GB http://localhost:8089/missing.xml 4s)$(feed jp JP http://feeds.test:8089/jp.xml 1m)$rule"
 conf_invalid=$'[daemon]\nno_such_key = 1\n'
 
@@ -484,6 +485,22 @@ say "ok: data intact after kill -9 ($before -> $after observations, integrity_ch
 [[ $(ctr stat -c '%U %a' /run/credentials/trendd.service/openai-api-key) == "trendd 400" ]] ||
     fail "credential mode: $(ctr stat -c '%U %a' /run/credentials/trendd.service/openai-api-key)"
 say "ok: the credential openai-api-key is loaded (owner trendd, 0400) when the file exists"
+
+# ---- Prometheus over HTTP: [metrics] listen (in conf_two since the reload) took effect at the
+# restart above; the sandbox lets trendd bind tcp:9464 and no other port.
+scrape() { ctr python3 -c 'import sys, urllib.request as u; sys.stdout.write(u.urlopen(sys.argv[1], timeout=5).read().decode())' "$1"; }
+wait_for 10 "GET http://127.0.0.1:9464/metrics answers trendd_up 1" eval 'scrape http://127.0.0.1:9464/metrics | grep -qx "trendd_up 1"'
+set_config "${conf_two/9464/9465}"
+ctr systemctl restart trendd 2>/dev/null || true
+bind_refused() { journal_has 'metrics: cannot listen on 127.0.0.1:9465: Operation not permitted'; }
+wait_for 15 "trendd on port 9465: refused, or serving where SocketBind= is not enforced" \
+    eval 'bind_refused || scrape http://127.0.0.1:9465/metrics >/dev/null 2>&1'
+bind_refused && say "ok: binding port 9465 is refused by the sandbox (SocketBindAllow=tcp:9464)" ||
+    say "note: this host does not enforce SocketBindDeny= (cgroup BPF): 9465 was not refused"
+set_config "$conf_two"
+ctr systemctl reset-failed trendd
+check "systemctl restart trendd (metrics on 9464 again)" ctr systemctl restart trendd
+say "ok: trendd serves /metrics on 127.0.0.1:9464 and may bind no other port"
 
 # ---- watchdog: a stuck loop is killed and restarted ----------------------------------------
 # Shortened by a drop-in so the test does not wait 30 s.

@@ -11,20 +11,20 @@
 namespace trend::cli {
 
 void Globals::load() {
-        config::LoadResult r = config::load_named_or_default(config_path);
-        if (r.config) {
-            config = std::move(*r.config);
-            return;
-        }
-        if (!r.best_effort)
-            throw CommandError(r.errors.empty() ? "cannot read the configuration"
-                                                : r.errors.front().str(),
-                               k_exit_usage);
-        std::fprintf(stderr,
-                     "trendctl: warning: %s has errors (see trendd --check-config); "
-                     "using the paths it names\n",
-                     r.errors.empty() ? "the configuration" : r.errors.front().file.c_str());
-        config = std::move(*r.best_effort);
+    config::LoadResult r = config::load_named_or_default(config_path);
+    if (r.config) {
+        config = std::move(*r.config);
+        return;
+    }
+    if (!r.best_effort)
+        throw CommandError(r.errors.empty() ? "cannot read the configuration"
+                                            : r.errors.front().str(),
+                           k_exit_usage);
+    std::fprintf(stderr,
+                 "trendctl: warning: %s has errors (see trendd --check-config); "
+                 "using the paths it names\n",
+                 r.errors.empty() ? "the configuration" : r.errors.front().file.c_str());
+    config = std::move(*r.best_effort);
 }
 
 std::string as_text(const store::Value& v) {

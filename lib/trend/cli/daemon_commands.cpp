@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "trend/cli/context.hpp"
+#include "trend/cli/render.hpp"
 #include "trend/fetch/outcome.hpp"
 
 #include <fmt/format.h>
@@ -11,17 +12,6 @@
 namespace trend::cli {
 
 namespace {
-
-std::string json_string(const rapidjson::Value& o, const char* key) {
-    const auto it = o.FindMember(key);
-    if (it == o.MemberEnd() || it->value.IsNull())
-        return "-";
-    if (it->value.IsString())
-        return it->value.GetString();
-    if (it->value.IsInt64())
-        return std::to_string(it->value.GetInt64());
-    return "?";
-}
 
 /** poll, reload, metrics: commands the running daemon carries out. */
 int cmd_live(Globals& g, const std::string& cmd, const std::string& feed) {

@@ -5,13 +5,13 @@
 #include "trend/util/json.hpp"
 
 #include <fmt/format.h>
-#include <zlib.h>
+#include <stdlib.h>
 
 #include <cmath>
 #include <cstdio>
 #include <map>
 
-#include <stdlib.h>
+#include <zlib.h>
 
 namespace trend::cli {
 

@@ -160,4 +160,15 @@ std::string sparkline(const std::vector<std::optional<std::int64_t>>& values) {
     return out;
 }
 
+std::string json_string(const rapidjson::Value& o, const char* key) {
+    const auto it = o.FindMember(key);
+    if (it == o.MemberEnd() || it->value.IsNull())
+        return "-";
+    if (it->value.IsString())
+        return it->value.GetString();
+    if (it->value.IsInt64())
+        return std::to_string(it->value.GetInt64());
+    return "?";
+}
+
 } // namespace trend::cli

@@ -4,6 +4,8 @@
 #include "trend/store/queries.hpp"
 #include "trend/util/json.hpp"
 
+#include <rapidjson/document.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -36,5 +38,9 @@ void write_rows(json::Writer& w, const store::Rows& rows);
 
 /** A Unicode sparkline of values on a log scale ("▁▂▅█"); nullopt values print as ' '. */
 [[nodiscard]] std::string sparkline(const std::vector<std::optional<std::int64_t>>& values);
+
+/** A member of a JSON reply as table text: a string as is, an integer in digits, "-" when it
+ *  is missing or null, "?" for anything else. */
+[[nodiscard]] std::string json_string(const rapidjson::Value& o, const char* key);
 
 } // namespace trend::cli

@@ -13,17 +13,6 @@ namespace trend::cli {
 
 namespace {
 
-std::string json_string(const rapidjson::Value& o, const char* key) {
-    const auto it = o.FindMember(key);
-    if (it == o.MemberEnd() || it->value.IsNull())
-        return "-";
-    if (it->value.IsString())
-        return it->value.GetString();
-    if (it->value.IsInt64())
-        return std::to_string(it->value.GetInt64());
-    return "?";
-}
-
 /** The daemon's own view, from the socket's status reply. */
 void print_daemon(const rapidjson::Document& d) {
     std::printf("trendd %s: pid %s, up %s, %s\n", json_string(d, "version").c_str(),
@@ -54,46 +43,6 @@ struct DatabaseView {
     std::int64_t bytes = 0;
     int schema = 0;
 };
-
-void write_totals(json::Writer& w, const store::Totals& t) {
-    w.StartObject();
-    const std::pair<const char*, std::int64_t> counts[] = {
-        {"feeds", t.feeds},
-        {"polls", t.polls},
-        {"observations", t.observations},
-        {"terms", t.terms},
-        {"articles", t.articles},
-        {"spikes", t.spikes},
-        {"open_spikes", t.open_spikes},
-        {"spikes_24h", t.spikes_24h},
-        {"drafts_written", t.drafts_written},
-        {"drafts_pending", t.drafts_pending},
-        {"drafts_failed", t.drafts_failed},
-        {"drafts_failed_24h", t.drafts_failed_24h},
-        {"drafts_retrying", t.drafts_retrying},
-        {"notifications_pending", t.notifications_pending},
-        {"notifications_failed", t.notifications_failed},
-    };
-    for (const auto& [key, n] : counts) {
-        w.Key(key);
-        w.Int64(n);
-    }
-    const auto time = [&](const char* key, const std::optional<Timestamp>& at) {
-        w.Key(key);
-        if (at)
-            json::put(w, format_iso(*at));
-        else
-            w.Null();
-    };
-    time("last_spike_at", t.last_spike_at);
-    w.Key("last_spike_term");
-    if (t.last_spike_term.empty())
-        w.Null();
-    else
-        json::put(w, t.last_spike_term);
-    time("last_observation_at", t.last_observation_at);
-    w.EndObject();
-}
 
 std::string time_text(const std::optional<Timestamp>& t) {
     return t ? format_iso(*t) : "-";
@@ -126,7 +75,7 @@ int cmd_status(Globals& g) {
     const bool healthy = answered && daemon_status["healthy"].GetBool();
     // A daemon that runs but does not answer is not "not running" (a false alarm for
     // monitoring): it is busy, and that is a problem, exit 1.
-    const std::string health = !running      ? "not_running"
+    const std::string health = !running    ? "not_running"
                                : !answered ? "busy"
                                : healthy   ? "ok"
                                            : "degraded";
@@ -185,7 +134,7 @@ int cmd_status(Globals& g) {
                                 w.Int(view->schema);
                                 w.EndObject();
                                 w.Key("totals");
-                                write_totals(w, view->totals);
+                                store::write_json(w, view->totals);
                                 w.Key("feeds");
                                 write_rows(w, view->feeds);
                                 w.Key("newest_observations");

@@ -54,38 +54,6 @@ std::string label(std::string_view v) {
     return out;
 }
 
-void write_totals(Writer& w, const store::Totals& t) {
-    w.StartObject();
-    const std::pair<const char*, std::int64_t> counts[] = {
-        {"feeds", t.feeds},
-        {"polls", t.polls},
-        {"observations", t.observations},
-        {"terms", t.terms},
-        {"articles", t.articles},
-        {"spikes", t.spikes},
-        {"open_spikes", t.open_spikes},
-        {"spikes_24h", t.spikes_24h},
-        {"drafts_written", t.drafts_written},
-        {"drafts_pending", t.drafts_pending},
-        {"drafts_failed", t.drafts_failed},
-        {"drafts_failed_24h", t.drafts_failed_24h},
-        {"drafts_retrying", t.drafts_retrying},
-        {"notifications_pending", t.notifications_pending},
-        {"notifications_failed", t.notifications_failed},
-    };
-    for (const auto& [key, n] : counts) {
-        w.Key(key);
-        w.Int64(n);
-    }
-    w.Key("last_spike_at");
-    put_time(w, t.last_spike_at);
-    w.Key("last_spike_term");
-    put_text_or_null(w, t.last_spike_term);
-    w.Key("last_observation_at");
-    put_time(w, t.last_observation_at);
-    w.EndObject();
-}
-
 } // namespace
 
 std::vector<std::string> degraded_reasons(const DaemonStatus& s) {
@@ -95,10 +63,11 @@ std::vector<std::string> degraded_reasons(const DaemonStatus& s) {
             out.push_back(fmt::format("feed {} failing ({} in a row: {})", f.feed.name,
                                       f.failures_in_row, f.last_outcome));
     if (s.totals.drafts_failed_24h > 0)
-        out.push_back(fmt::format("{} draft(s) failed in the last 24h", s.totals.drafts_failed_24h));
+        out.push_back(
+            fmt::format("{} draft(s) failed in the last 24h", s.totals.drafts_failed_24h));
     if (s.totals.drafts_retrying > 0)
-        out.push_back(fmt::format("{} draft(s) failing and queued for a retry",
-                                  s.totals.drafts_retrying));
+        out.push_back(
+            fmt::format("{} draft(s) failing and queued for a retry", s.totals.drafts_retrying));
     out.insert(out.end(), s.problems.begin(), s.problems.end());
     return out;
 }
@@ -173,7 +142,7 @@ std::string status_json(const DaemonStatus& s) {
     }
     w.EndArray();
     w.Key("totals");
-    write_totals(w, s.totals);
+    store::write_json(w, s.totals);
     w.EndObject();
     return buf.GetString();
 }

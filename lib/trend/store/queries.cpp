@@ -161,6 +161,45 @@ void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v) {
         v);
 }
 
+void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Totals& t) {
+    w.StartObject();
+    const std::pair<const char*, std::int64_t> counts[] = {
+        {"feeds", t.feeds},
+        {"polls", t.polls},
+        {"observations", t.observations},
+        {"terms", t.terms},
+        {"articles", t.articles},
+        {"spikes", t.spikes},
+        {"open_spikes", t.open_spikes},
+        {"spikes_24h", t.spikes_24h},
+        {"drafts_written", t.drafts_written},
+        {"drafts_pending", t.drafts_pending},
+        {"drafts_failed", t.drafts_failed},
+        {"drafts_failed_24h", t.drafts_failed_24h},
+        {"drafts_retrying", t.drafts_retrying},
+        {"notifications_pending", t.notifications_pending},
+        {"notifications_failed", t.notifications_failed},
+    };
+    for (const auto& [key, n] : counts) {
+        w.Key(key);
+        w.Int64(n);
+    }
+    const auto text_or_null = [&](const char* key, const std::string& text) {
+        w.Key(key);
+        if (text.empty())
+            w.Null();
+        else
+            w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    };
+    const auto time = [&](const char* key, const std::optional<Timestamp>& at) {
+        text_or_null(key, at ? format_iso(*at) : std::string());
+    };
+    time("last_spike_at", t.last_spike_at);
+    text_or_null("last_spike_term", t.last_spike_term);
+    time("last_observation_at", t.last_observation_at);
+    w.EndObject();
+}
+
 Rows select(SQLite::Database& db, const std::string& sql, const std::vector<Value>& params) {
     SQLite::Statement q(db, sql);
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -274,7 +313,8 @@ Totals totals(SQLite::Database& db) {
     for (std::int64_t* field :
          {&t.feeds, &t.polls, &t.observations, &t.terms, &t.articles, &t.spikes, &t.open_spikes,
           &t.spikes_24h, &t.drafts_written, &t.drafts_pending, &t.drafts_failed,
-          &t.drafts_failed_24h, &t.drafts_retrying, &t.notifications_pending, &t.notifications_failed})
+          &t.drafts_failed_24h, &t.drafts_retrying, &t.notifications_pending,
+          &t.notifications_failed})
         *field = q.getColumn(c++).getInt64();
     t.last_spike_at = optional_time(q.getColumn(c++));
     t.last_spike_term = q.getColumn(c++).getString();
@@ -327,9 +367,9 @@ DraftSummary draft_summary(SQLite::Database& db, Id draft_id) {
     q.bind(1, draft_id);
     if (!q.executeStep())
         throw std::runtime_error("no draft " + std::to_string(draft_id));
-    return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+    return {q.getColumn(0).getInt64(),  q.getColumn(1).getInt64(),  q.getColumn(2).getString(),
             q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-            q.getColumn(6).getString(),    q.getColumn(7).getInt()};
+            q.getColumn(6).getString(), q.getColumn(7).getInt()};
 }
 
 Rows spikes_with_drafts(SQLite::Database& db) {

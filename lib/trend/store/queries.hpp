@@ -66,7 +66,6 @@ struct DraftSummary {
     int unverified = 0;
 };
 
-
 /** Everything we hold about a spike, for drafting: its news items (all feeds, around the spike),
  *  the term's traffic timeline, other geos and related terms. Throws std::runtime_error for an
  *  unknown spike. Works on a read-only connection. */
@@ -84,6 +83,9 @@ struct Rows {
 
 /** Writes a cell as its JSON value (null, number or string). */
 void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v);
+/** Writes the totals as one JSON object (the "totals" of `trendctl --json status` and of the
+ *  daemon's status): every counter by name, times as ISO 8601 or null. */
+void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Totals& t);
 
 /** One row per feed: v_feed_health. */
 [[nodiscard]] Rows feed_health(SQLite::Database& db);
@@ -98,8 +100,8 @@ void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v);
 /** The counters of `trendctl status`, the daemon's status and its metrics. */
 [[nodiscard]] Totals totals(SQLite::Database& db);
 /** Drafts by status; every status appears, with 0 when there is none. */
-[[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> drafts_by_status(
-    SQLite::Database& db);
+[[nodiscard]] std::vector<std::pair<std::string, std::int64_t>>
+drafts_by_status(SQLite::Database& db);
 /** The poll state of a feed by name (all zero for a feed never polled). */
 [[nodiscard]] FeedPollState feed_poll_state(SQLite::Database& db, const std::string& feed_name);
 /** The webhook's view of a draft; throws std::runtime_error for an unknown draft. */
