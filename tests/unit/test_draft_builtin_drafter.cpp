@@ -211,6 +211,12 @@ TEST_SUITE("draft") {
         const std::string extra = d.body + "\nChannel 4 News says 4 people were hurt.\n";
         CHECK(draft::grounding::unverified_claims(extra, draft::evidence_of(s, d), names) ==
               std::vector<std::string>{"4"});
+        // A headline quoting the name stays the source's exact words.
+        s.articles[0].title = "Channel 4 News: the 3 questions";
+        const auto quoted = draft::draft_builtin(s);
+        REQUIRE(quoted.body.find("“Channel 4 News: the 3 questions”") != std::string::npos);
+        CHECK(draft::grounding::unverified_claims(quoted.body, draft::evidence_of(s, quoted), names)
+                  .empty());
     }
 
     TEST_CASE("the cover falls back to the first news item with a picture") {

@@ -544,13 +544,22 @@ void blank_names(std::string& body, std::span<const std::string> names) {
 
 // The body is read as a reader sees it: the escapes that keep feed text inert in Markdown
 // ("20\\*", "&lt;") would otherwise hide a claim or make a quote differ from its source.
+// Quotes are read as written; numbers, amounts and percentages with the sources' names blanked.
 std::vector<Fact> body_facts(std::string_view markdown_body,
                              std::span<const std::string> names = {}) {
-    std::string body = markdown::unescape(markdown_body);
-    blank_names(body, names);
+    const std::string body = markdown::unescape(markdown_body);
+    std::vector<Fact> scanned = Scanner(body, Mode::body).run();
+    std::string masked = body;
+    blank_names(masked, names);
+    if (masked != body) {
+        std::erase_if(scanned, [](const Fact& f) { return f.claim.kind != ClaimKind::quote; });
+        for (Fact& f : Scanner(masked, Mode::body).run())
+            if (f.claim.kind != ClaimKind::quote)
+                scanned.push_back(std::move(f));
+    }
     std::vector<Fact> facts;
     std::set<std::pair<ClaimKind, std::string>> seen;
-    for (Fact& f : Scanner(body, Mode::body).run())
+    for (Fact& f : scanned)
         if (seen.emplace(f.claim.kind, f.claim.text).second)
             facts.push_back(std::move(f));
     return facts;
