@@ -57,8 +57,12 @@ TEST_SUITE("draft") {
         const auto d = draft::draft_builtin(openai_story());
         CHECK(d.title == "Why “openai” is trending in the US");
         const std::string& b = d.body;
-        CHECK(position(b, "# Why “openai” is trending in the US") == 0);
+        // No H1: the title is the front matter's, and themes print it.
+        CHECK_FALSE(b.starts_with("# "));
+        CHECK(b.find("\n# ") == std::string::npos);
+        CHECK(b.find(d.title) == std::string::npos);
         const auto takeaways = position(b, "**Key takeaways**");
+        CHECK(takeaways == 0);
         const auto happened = position(b, "## What happened");
         const auto why = position(b, "## Why it is trending now");
         const auto watch = position(b, "## What to watch");
@@ -96,6 +100,13 @@ TEST_SUITE("draft") {
             REQUIRE(d.cover);
             CHECK(d.cover->image == "https://img.example/openai.jpg");
             CHECK(d.cover->credit == "The New York Times");
+            CHECK(d.cover->alt == "OpenAI signs $38 billion cloud deal with Amazon");
+        }
+        SUBCASE("reader copy holds no rule mechanics") {
+            CHECK(b.find("buzz-20k") == std::string::npos);
+            CHECK(b.find("rule") == std::string::npos);
+            CHECK(b.find("threshold") == std::string::npos);
+            CHECK(b.find("fired") == std::string::npos);
         }
         SUBCASE("every number and quote in it passes the grounding check") {
             CHECK(draft::grounding::unverified_claims(b, draft::evidence_of(story, d)).empty());
@@ -139,8 +150,8 @@ TEST_SUITE("draft") {
         s.traffic_label = "20,000+ | <b>";
         s.articles = {
             test::news_article("Deal [update](javascript:alert(2)) <img src=x onerror=alert(3)>",
-                               "https://x.example/a)[evil](javascript:alert(7)", "<b>Times</b>",
-                               "", "snippet ![p](data:x) `code`", k_t0),
+                               "https://x.example/a)[evil](javascript:alert(7)", "<b>Times</b>", "",
+                               "snippet ![p](data:x) `code`", k_t0),
             test::news_article("Second headline", "javascript:alert(4)", "Reuters", "", "", k_t0),
         };
         s.related = {{"<svg onload=alert(5)>", 2}};
@@ -149,8 +160,8 @@ TEST_SUITE("draft") {
         const auto d = draft::draft_builtin(s);
         const auto problem = fuzz::unsafe_markup(d.body);
         CHECK_MESSAGE(!problem, *problem << "\n" << d.body);
-        CHECK(d.body.find("# Why “&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*” is "
-                          "trending in the US\n") == 0);
+        CHECK(d.body.find("- Searches for “&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*” "
+                          "in the US reached") != std::string::npos);
         // The smuggled link stays inside one https URL; the javascript: one is plain text.
         CHECK(d.body.find("1. [Deal \\[update\\]\\(javascript:alert\\(2\\)\\) &lt;img src=x "
                           "onerror=alert\\(3\\)&gt;](https://x.example/"
@@ -162,6 +173,77 @@ TEST_SUITE("draft") {
         CHECK(d.title == "Why “<script>alert(1)</script> *x*” is trending in the US");
         // Escaping does not hide anything from the grounding check.
         CHECK(draft::grounding::unverified_claims(d.body, draft::evidence_of(s, d)).empty());
+    }
+
+    TEST_CASE("traffic labels are written one way: 10,000+, never 10000+") {
+        auto s = openai_story();
+        s.traffic = 10000;
+        s.traffic_label = "10000+";
+        s.timeline = {{k_t0 - 2h, "US", 1000, "1000+", 3}, {k_t0, "US", 10000, "10000+", 1}};
+        s.other_geos = {{"GB", "5000+", 5000}};
+        const auto d = draft::draft_builtin(s);
+        for (const std::string& text : {d.body, d.summary}) {
+            CAPTURE(text);
+            CHECK(text.find("10000") == std::string::npos);
+            CHECK(text.find("1000+") == std::string::npos);
+            CHECK(text.find("5000") == std::string::npos);
+        }
+        CHECK(d.body.find("reached 10,000+") != std::string::npos);
+        CHECK(d.body.find("| 2025-11-03 16:00 | 1,000+ |") != std::string::npos);
+        CHECK(d.body.find("the UK (5,000+)") != std::string::npos);
+        CHECK(d.summary.find("reached 10,000+ in the US") != std::string::npos);
+        for (const std::string& f : d.facts)
+            CHECK(f.find("10000") == std::string::npos);
+    }
+
+    TEST_CASE("a number in an outlet's name is that outlet's, not a claim") {
+        auto s = openai_story();
+        s.articles = {
+            test::news_article("Renee Good: what we know", "https://c4.example/a", "Channel 4 News",
+                               "", "", k_t0),
+            test::news_article("Deal struck", "https://b.example/b", "9News", "", "", k_t0)};
+        const auto d = draft::draft_builtin(s);
+        REQUIRE(d.body.find("Channel 4 News") != std::string::npos);
+        const auto names = draft::source_names(s);
+        CHECK(names == std::vector<std::string>{"Channel 4 News", "9News"});
+        CHECK(draft::grounding::unverified_claims(d.body, draft::evidence_of(s, d), names).empty());
+        // The same digit outside the name is still a claim.
+        const std::string extra = d.body + "\nChannel 4 News says 4 people were hurt.\n";
+        CHECK(draft::grounding::unverified_claims(extra, draft::evidence_of(s, d), names) ==
+              std::vector<std::string>{"4"});
+        // A headline quoting the name stays the source's exact words.
+        s.articles[0].title = "Channel 4 News: the 3 questions";
+        const auto quoted = draft::draft_builtin(s);
+        REQUIRE(quoted.body.find("“Channel 4 News: the 3 questions”") != std::string::npos);
+        CHECK(draft::grounding::unverified_claims(quoted.body, draft::evidence_of(s, quoted), names)
+                  .empty());
+    }
+
+    TEST_CASE("the cover falls back to the first news item with a picture") {
+        auto s = openai_story();
+        s.picture.clear();
+        s.picture_source.clear();
+        s.articles[2].picture = "https://img.example/reuters.jpg";
+        const auto d = draft::draft_builtin(s);
+        REQUIRE(d.cover);
+        CHECK(d.cover->image == "https://img.example/reuters.jpg");
+        CHECK(d.cover->alt == "Amazon shares rise 5% after OpenAI agreement");
+        CHECK(d.cover->credit == "Reuters");
+    }
+
+    TEST_CASE("sources carry author, publication time and platform") {
+        auto s = openai_story();
+        s.articles[0].author = "Cade Metz";
+        s.articles[0].published_at = k_t0 - 5h;
+        s.articles[2].platform = "hackernews";
+        const auto d = draft::draft_builtin(s);
+        REQUIRE(d.sources.size() == 2);
+        CHECK(d.sources[0].author == "Cade Metz");
+        CHECK(d.sources[0].published_at == k_t0 - 5h);
+        CHECK(d.sources[0].platform == "news");
+        CHECK(d.sources[1].author.empty());
+        CHECK_FALSE(d.sources[1].published_at);
+        CHECK(d.sources[1].platform == "hackernews");
     }
 
     TEST_CASE("place names") {

@@ -150,12 +150,14 @@ TEST_SUITE("draft") {
         CHECK(oa::worst_case_usd(p, cfg()) == doctest::Approx((1032 * 2.0 + 1000 * 8.0) / 1e6));
     }
 
-    TEST_CASE("the body gets our headline and Sources") {
+    TEST_CASE("the body gets our Sources and no H1 repeating the title") {
         const auto s = story();
         const auto sources = draft::sources_of(s.articles);
         oa::ModelDraft md{"Headline", "Sum", {}, "Intro [1].\n\n## Sources\n\n1. invented list"};
         const std::string body = oa::finish_body(md, sources, s);
-        CHECK(body.rfind("# Headline\n\nIntro [1].", 0) == 0);
+        CHECK(body.rfind("Intro [1].\n\n## Sources\n\n", 0) == 0);
+        md.body = "# Headline\n\n" + md.body;
+        CHECK(oa::finish_body(md, sources, s) == body); // the model's H1 goes
         CHECK(body.find("invented list") == std::string::npos);
         CHECK(body.find("1. [OpenAI signs $38 billion deal") != std::string::npos);
         CHECK(draft::grounding::citation_problems(md.body, sources.size()).empty());
@@ -176,7 +178,7 @@ TEST_SUITE("draft") {
         const std::string body = oa::finish_body(md, sources, s);
         const auto problem = fuzz::unsafe_markup(body);
         CHECK_MESSAGE(!problem, *problem << "\n" << body);
-        CHECK(body.rfind("# Head &lt;b&gt;line&lt;/b&gt;\n\nIntro **bold** [1][2].", 0) == 0);
+        CHECK(body.rfind("Intro **bold** [1][2].", 0) == 0);
         CHECK(body.find("&lt;script>alert(1)&lt;/script>") != std::string::npos);
         CHECK(body.find("click &lt;img") != std::string::npos);
         CHECK(body.find("[ok](https://ok.example/p)") != std::string::npos);

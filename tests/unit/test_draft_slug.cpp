@@ -81,16 +81,28 @@ TEST_SUITE("draft") {
         CHECK(short_slug == "alpha-beta");
     }
 
-    TEST_CASE("slugify falls back to a stable hash when no ASCII letter survives") {
+    TEST_CASE("slugify transliterates every script with ICU, never a hash for letters") {
+        CHECK(slugify("台積電") == "tai-ji-dian");
+        CHECK(slugify("  台積電 ") == "tai-ji-dian");
+        CHECK(slugify("東京") == "dong-jing");
+        CHECK(slugify("予告先発") == "yu-gao-xian-fa");
+        CHECK(slugify("トヨタ") == "toyota");
+        CHECK(slugify("Москва") == "moskva");
+        CHECK(slugify("서울") == "seoul");
+        CHECK(slugify("Αθήνα") == "athena");
+        CHECK(slugify("美金") == "mei-jin");
+        for (const char* term : {"台積電", "東京", "Москва", "서울", "مصر", "ישראל", "भारत"}) {
+            const std::string slug = slugify(term);
+            check_shape(slug);
+            CHECK_FALSE(is_hash_fallback(slug));
+        }
+    }
+
+    TEST_CASE("slugify falls back to a stable hash only when the term has no letters") {
         const std::string bang = slugify("!!!");
-        const std::string tsmc = slugify("台積電");
         CHECK(is_hash_fallback(bang));
-        CHECK(is_hash_fallback(tsmc));
-        CHECK(bang != tsmc);
-        CHECK(slugify("台積電") == tsmc);
-        CHECK(slugify("  台積電 ") == tsmc); // same term once normalised
+        CHECK(slugify("!!!") == bang);
         CHECK(slugify("???") != bang);
-        CHECK(slugify("東京") != tsmc);
         CHECK(is_hash_fallback(slugify("")));
         CHECK(is_hash_fallback(slugify("🙂")));
         // FNV-1a 32 of the empty string is the offset basis.
@@ -101,10 +113,12 @@ TEST_SUITE("draft") {
         check_shape(slugify(std::string("abc\xff\xfe def\x01\x7f", 12)));
         CHECK(slugify(std::string("abc\xff\xfe def\x01\x7f", 12)) == "abc-def");
         CHECK(is_hash_fallback(slugify(std::string("\xc3\x28\xa0\xa1", 4))));
-        CHECK(slugify("台積電 TSMC") == "tsmc");
+        CHECK(slugify("台積電 TSMC") == "tai-ji-dian-tsmc");
     }
 
     TEST_CASE("draft_file_name puts the UTC date before the slug") {
+        CHECK(draft_file_name(*trend::parse_iso("2025-11-03T00:00:00Z"), "tai-ji-dian") ==
+              "2025-11-03-tai-ji-dian.md");
         using namespace std::chrono;
         const trend::Timestamp t = sys_days{year{2025} / November / 3} + hours{23} + minutes{59};
         CHECK(draft_file_name(t, "openai") == "2025-11-03-openai.md");

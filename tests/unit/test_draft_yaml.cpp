@@ -154,10 +154,21 @@ FrontMatter hostile_front_matter() {
     fm.cover =
         Cover{"https://example.com/a.jpg?x=1&y=2#frag", "- alt: \"text\"", "The \u202ETimes"};
     fm.generator = "trendd 0.1.0";
-    fm.trend = TrendInfo{"openai: 台積電 \U0001F680", "US",       20000, "20,000+",
-                         at(2025, 11, 3, 14, 0, 0),   "buzz-20k", 17};
+    fm.trend = TrendInfo{"openai: 台積電 \U0001F680",
+                         "US",
+                         20000,
+                         "20,000+",
+                         at(2025, 11, 3, 14, 0, 0),
+                         "buzz-20k",
+                         17,
+                         20000,
+                         h[3] + " reached the threshold 20,000"};
     for (std::size_t i = 0; i + 2 < h.size(); i += 3)
-        fm.sources.push_back(Source{h[i], h[i + 1], h[i + 2]});
+        fm.sources.push_back(
+            Source{h[i], h[i + 1], h[i + 2], h[(i + 3) % h.size()],
+                   i == 0 ? std::optional(at(2025, 11, 3, 12, 0, 0)) : std::nullopt,
+                   h[(i + 4) % h.size()]});
+    fm.cjk = true;
     fm.word_count = 1165;
     fm.reading_time_minutes = 6;
     fm.drafter = "openai";
@@ -218,13 +229,16 @@ title: "OpenAI signs $38B deal"
 slug: "openai"
 date: 2025-11-03T18:21:16Z
 status: "draft"
+draft: true
+published: false
 summary: "Short."
 tags: ["openai", "cloud-computing"]
 generator: "trendd 0.1.0"
-trend: {term: "openai", geo: "US", traffic: null, traffic_label: "", first_seen: 2025-11-03T14:00:00Z, rule: "buzz-20k", spike_id: 17}
+trend: {term: "openai", geo: "US", traffic: null, traffic_label: "", first_seen: 2025-11-03T14:00:00Z, rule: "buzz-20k", threshold: null, reason: "", spike_id: 17}
 sources: []
 word_count: 12
 reading_time: "1 min read"
+isCJKLanguage: false
 drafter: "builtin"
 unverified: []
 ---
@@ -233,7 +247,7 @@ unverified: []
 
     TEST_CASE("front matter writes optional keys only when set") {
         FrontMatter fm;
-        fm.cover = Cover{"https://x/a.jpg", "alt", "NYT"};
+        fm.cover.emplace(Cover{"https://x/a.jpg", "alt", "NYT"});
         fm.sources = {Source{"T", "https://x/1", "NYT"}};
         fm.model = "gpt-4o-mini";
         fm.generation_costs = GenerationCosts{100, 20, std::nullopt, 0.5};
@@ -241,9 +255,10 @@ unverified: []
         const std::string yaml = render_front_matter(fm);
         CHECK(yaml.find("\ncover: {image: \"https://x/a.jpg\", alt: \"alt\", credit: \"NYT\"}\n") !=
               std::string::npos);
-        CHECK(
-            yaml.find("\nsources:\n  - {title: \"T\", url: \"https://x/1\", source: \"NYT\"}\n") !=
-            std::string::npos);
+        CHECK(yaml.find("\nimages: [\"https://x/a.jpg\"]\n") != std::string::npos);
+        CHECK(yaml.find("\nsources:\n  - {title: \"T\", url: \"https://x/1\", source: \"NYT\", "
+                        "author: \"\", published_at: null, platform: \"news\"}\n") !=
+              std::string::npos);
         CHECK(yaml.find("\nmodel: \"gpt-4o-mini\"\n") != std::string::npos);
         CHECK(yaml.find("\ngeneration_costs: {prompt_tokens: 100, completion_tokens: 20, usd: "
                         "0.500000}\n") != std::string::npos);
@@ -260,10 +275,26 @@ unverified: []
         write_file(dir / "draft.md", document);
         const auto doc = parse_json(run_python(k_load_front_matter, dir / "draft.md"));
         REQUIRE(doc.IsObject());
-        CHECK(keys(doc) == std::vector<std::string>{
-                               "title", "slug", "date", "status", "summary", "tags", "cover",
-                               "generator", "trend", "sources", "word_count", "reading_time",
-                               "drafter", "model", "generation_costs", "unverified"});
+        CHECK(keys(doc) == std::vector<std::string>{"title",
+                                                    "slug",
+                                                    "date",
+                                                    "status",
+                                                    "draft",
+                                                    "published",
+                                                    "summary",
+                                                    "tags",
+                                                    "cover",
+                                                    "images",
+                                                    "generator",
+                                                    "trend",
+                                                    "sources",
+                                                    "word_count",
+                                                    "reading_time",
+                                                    "isCJKLanguage",
+                                                    "drafter",
+                                                    "model",
+                                                    "generation_costs",
+                                                    "unverified"});
         CHECK(str(doc["title"]) == plain(fm.title));
         CHECK(str(doc["slug"]) == fm.slug);
         CHECK(str(doc["date"]) == "2025-11-03T18:21:16Z");
@@ -277,7 +308,8 @@ unverified: []
 
         const auto& trend = doc["trend"];
         CHECK(keys(trend) == std::vector<std::string>{"term", "geo", "traffic", "traffic_label",
-                                                      "first_seen", "rule", "spike_id"});
+                                                      "first_seen", "rule", "threshold", "reason",
+                                                      "spike_id"});
         CHECK(str(trend["term"]) == plain(fm.trend.term));
         CHECK(str(trend["geo"]) == fm.trend.geo);
         CHECK(trend["traffic"].GetInt64() == 20000);
@@ -285,6 +317,14 @@ unverified: []
         CHECK(str(trend["first_seen"]) == "2025-11-03T14:00:00Z");
         CHECK(str(trend["rule"]) == fm.trend.rule);
         CHECK(trend["spike_id"].GetInt64() == 17);
+        CHECK(trend["threshold"].GetInt64() == 20000);
+        CHECK(str(trend["reason"]) == plain(fm.trend.reason));
+        CHECK(doc["draft"].GetBool());
+        CHECK_FALSE(doc["published"].GetBool());
+        REQUIRE(doc["images"].IsArray());
+        REQUIRE(doc["images"].Size() == 1);
+        CHECK(str(doc["images"][0]) == trend::draft::markdown::url(fm.cover->image).value_or(""));
+        CHECK(doc["isCJKLanguage"].GetBool());
 
         REQUIRE(doc["sources"].IsArray());
         REQUIRE(doc["sources"].Size() == fm.sources.size());
@@ -293,6 +333,12 @@ unverified: []
             CHECK(str(s["title"]) == plain(fm.sources[i].title));
             CHECK(str(s["url"]) == trend::draft::markdown::url(fm.sources[i].url).value_or(""));
             CHECK(str(s["source"]) == plain(fm.sources[i].source));
+            CHECK(str(s["author"]) == plain(fm.sources[i].author));
+            CHECK(str(s["platform"]) == plain(fm.sources[i].platform));
+            if (fm.sources[i].published_at)
+                CHECK(str(s["published_at"]) == "2025-11-03T12:00:00Z");
+            else
+                CHECK(s["published_at"].IsNull());
         }
         CHECK(doc["word_count"].GetUint64() == 1165);
         CHECK(str(doc["reading_time"]) == "6 min read");
@@ -323,7 +369,8 @@ unverified: []
         // Still one https URL: the parentheses that would end a Markdown link are encoded.
         CHECK(yaml.find("url: \"https://x.example/a%29[e]%28javascript:alert%287%29\"") !=
               std::string::npos);
-        CHECK(yaml.find("{title: \"U\", url: \"\", source: \"S\"}") != std::string::npos);
+        CHECK(yaml.find("{title: \"U\", url: \"\", source: \"S\",") != std::string::npos);
+        CHECK(yaml.find("images:") == std::string::npos);
     }
 
     TEST_CASE("front matter without optional keys reads back with nulls and empty lists") {
@@ -333,6 +380,7 @@ unverified: []
         write_file(dir / "draft.md", render_document(fm, ""));
         const auto doc = parse_json(run_python(k_load_front_matter, dir / "draft.md"));
         CHECK_FALSE(doc.HasMember("cover"));
+        CHECK_FALSE(doc.HasMember("images"));
         CHECK_FALSE(doc.HasMember("model"));
         CHECK_FALSE(doc.HasMember("generation_costs"));
         CHECK(doc["trend"]["traffic"].IsNull());
@@ -361,6 +409,42 @@ unverified: []
         CHECK(reading_time_minutes(200) == 1);
         CHECK(reading_time_minutes(201) == 2);
         CHECK(reading_time_minutes(1165) == 6);
+    }
+
+    TEST_CASE("CJK drafts: glyphs counted one by one, read at 500 a minute, marked for Hugo") {
+        CHECK(count_cjk_words("台積電 rose 東京タワー") == 8);
+        CHECK(count_cjk_words("Hello, world!") == 0);
+        CHECK(count_words("台積電 rose 東京タワー") == 9);
+        // 1000 glyphs take two minutes, not five; mixed text adds both speeds.
+        CHECK(reading_time_minutes(1000, 1000) == 2);
+        CHECK(reading_time_minutes(1001, 1000) == 3);
+        CHECK(reading_time_minutes(300, 250) == 1); // 0.25 + 0.5 minutes
+        CHECK(reading_time_minutes(400, 0) == 2);
+        CHECK(reading_time_minutes(5, 50) == 1); // more glyphs than words: all glyphs
+        CHECK(is_cjk_draft("台積電", 400, 3));   // the term is CJK
+        CHECK(is_cjk_draft("tsmc", 300, 100));   // a third of the words
+        CHECK_FALSE(is_cjk_draft("tsmc", 301, 100));
+        CHECK_FALSE(is_cjk_draft("Ação", 0, 0));
+    }
+
+    TEST_CASE("only unreviewed drafts are kept from publishing") {
+        CHECK(is_unreviewed("draft"));
+        CHECK(is_unreviewed("needs_review"));
+        CHECK_FALSE(is_unreviewed("reviewed"));
+        CHECK_FALSE(is_unreviewed("published"));
+        FrontMatter fm;
+        fm.status = "needs_review";
+        CHECK(render_front_matter(fm).find("\ndraft: true\npublished: false\n") !=
+              std::string::npos);
+        fm.status = "reviewed";
+        CHECK(render_front_matter(fm).find("\nstatus: \"reviewed\"\ndraft: false\npublished: "
+                                           "true\n") != std::string::npos);
+    }
+
+    TEST_CASE("front matter labels are written one way") {
+        FrontMatter fm;
+        fm.trend.traffic_label = "10000+";
+        CHECK(render_front_matter(fm).find("traffic_label: \"10,000+\"") != std::string::npos);
     }
 
 } // TEST_SUITE("draft")

@@ -3,6 +3,7 @@
 
 #include "trend/draft/markdown.hpp"
 #include "trend/draft/scan.hpp"
+#include "trend/draft/story.hpp"
 #include "trend/draft/yaml.hpp"
 
 #include <fmt/format.h>
@@ -23,6 +24,10 @@ std::string quote_url(std::string_view u) {
     return yaml::quote(markdown::url(u).value_or(""));
 }
 
+std::string optional_number(const std::optional<std::int64_t>& n) {
+    return n ? std::to_string(*n) : "null";
+}
+
 std::string flow_list(const std::vector<std::string>& items) {
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i)
@@ -38,14 +43,17 @@ std::string cover_map(const Cover& c) {
 std::string trend_map(const TrendInfo& t) {
     return fmt::format(
         "{{term: {}, geo: {}, traffic: {}, traffic_label: {}, first_seen: {}, rule: {}, "
-        "spike_id: {}}}",
-        quote(t.term), quote(t.geo), t.traffic ? std::to_string(*t.traffic) : "null",
-        quote(t.traffic_label), format_iso(t.first_seen), quote(t.rule), t.spike_id);
+        "threshold: {}, reason: {}, spike_id: {}}}",
+        quote(t.term), quote(t.geo), optional_number(t.traffic),
+        quote(display_label(t.traffic_label)), format_iso(t.first_seen), quote(t.rule),
+        optional_number(t.threshold), quote(t.reason), t.spike_id);
 }
 
 std::string source_map(const Source& s) {
-    return fmt::format("{{title: {}, url: {}, source: {}}}", quote(s.title), quote_url(s.url),
-                       quote(s.source));
+    return fmt::format(
+        "{{title: {}, url: {}, source: {}, author: {}, published_at: {}, platform: {}}}",
+        quote(s.title), quote_url(s.url), quote(s.source), quote(s.author),
+        s.published_at ? format_iso(*s.published_at) : "null", quote(s.platform));
 }
 
 std::string costs_map(const GenerationCosts& c) {
@@ -96,10 +104,15 @@ std::string render_front_matter(const FrontMatter& fm) {
     fmt::format_to(line, "slug: {}\n", quote(fm.slug));
     fmt::format_to(line, "date: {}\n", format_iso(fm.date));
     fmt::format_to(line, "status: {}\n", quote(fm.status));
+    const bool unreviewed = is_unreviewed(fm.status);
+    fmt::format_to(line, "draft: {}\n", unreviewed);
+    fmt::format_to(line, "published: {}\n", !unreviewed);
     fmt::format_to(line, "summary: {}\n", quote(fm.summary));
     fmt::format_to(line, "tags: {}\n", flow_list(fm.tags));
-    if (fm.cover && markdown::url(fm.cover->image))
+    if (fm.cover && markdown::url(fm.cover->image)) {
         fmt::format_to(line, "cover: {}\n", cover_map(*fm.cover));
+        fmt::format_to(line, "images: [{}]\n", quote_url(fm.cover->image));
+    }
     fmt::format_to(line, "generator: {}\n", quote(fm.generator));
     fmt::format_to(line, "trend: {}\n", trend_map(fm.trend));
     out += fm.sources.empty() ? "sources: []\n" : "sources:\n";
@@ -108,6 +121,7 @@ std::string render_front_matter(const FrontMatter& fm) {
     fmt::format_to(line, "word_count: {}\n", fm.word_count);
     fmt::format_to(line, "reading_time: {}\n",
                    quote(fmt::format("{} min read", fm.reading_time_minutes)));
+    fmt::format_to(line, "isCJKLanguage: {}\n", fm.cjk);
     fmt::format_to(line, "drafter: {}\n", quote(fm.drafter));
     if (fm.model)
         fmt::format_to(line, "model: {}\n", quote(*fm.model));
@@ -124,8 +138,20 @@ std::string render_document(const FrontMatter& fm, std::string_view body) {
     return out;
 }
 
-std::size_t count_words(std::string_view markdown) {
+bool is_unreviewed(std::string_view status) noexcept {
+    return status == "draft" || status == "needs_review";
+}
+
+namespace {
+
+struct WordCount {
     std::size_t words = 0;
+    std::size_t cjk = 0;
+};
+
+WordCount word_count(std::string_view markdown) {
+    WordCount n;
+    std::size_t& words = n.words;
     bool in_word = false;
     for (std::size_t i = 0; i < markdown.size();) {
         if (const std::size_t end = std::max(url_end(markdown, i), link_target_end(markdown, i));
@@ -138,6 +164,7 @@ std::size_t count_words(std::string_view markdown) {
         switch (classify(cp.value)) {
         case Glyph::ideograph:
             ++words;
+            ++n.cjk;
             in_word = false;
             break;
         case Glyph::letter:
@@ -150,11 +177,38 @@ std::size_t count_words(std::string_view markdown) {
         }
         i += cp.size;
     }
-    return words;
+    return n;
 }
 
-int reading_time_minutes(std::size_t words) {
-    return static_cast<int>(std::max<std::size_t>(1, (words + 199) / 200));
+bool has_cjk(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const CodePoint cp = decode_utf8(s, i);
+        if (classify(cp.value) == Glyph::ideograph)
+            return true;
+        i += cp.size;
+    }
+    return false;
+}
+
+} // namespace
+
+std::size_t count_words(std::string_view markdown) {
+    return word_count(markdown).words;
+}
+
+std::size_t count_cjk_words(std::string_view markdown) {
+    return word_count(markdown).cjk;
+}
+
+bool is_cjk_draft(std::string_view term, std::size_t words, std::size_t cjk_words) {
+    return (cjk_words > 0 && cjk_words * 3 >= words) || has_cjk(term);
+}
+
+int reading_time_minutes(std::size_t words, std::size_t cjk_words) {
+    cjk_words = std::min(cjk_words, words);
+    // In thousandths of a minute: a word takes 5 (200 a minute), a CJK glyph 2 (500 a minute).
+    const std::size_t millis = (words - cjk_words) * 5 + cjk_words * 2;
+    return static_cast<int>(std::max<std::size_t>(1, (millis + 999) / 1000));
 }
 
 } // namespace trend::draft

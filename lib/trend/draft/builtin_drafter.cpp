@@ -3,6 +3,7 @@
 
 #include "trend/detect/detector.hpp"
 #include "trend/draft/markdown.hpp"
+#include "trend/draft/story.hpp"
 #include "trend/util/text.hpp"
 
 #include <fmt/format.h>
@@ -91,7 +92,7 @@ std::vector<StoryArticle> select_articles(const std::vector<StoryArticle>& in) {
 std::vector<Source> sources_of(const std::vector<StoryArticle>& articles) {
     std::vector<Source> out;
     for (const StoryArticle& a : articles)
-        out.push_back({a.title, a.url, a.source});
+        out.push_back({a.title, a.url, a.source, a.author, a.published_at, a.platform});
     return out;
 }
 
@@ -112,12 +113,12 @@ std::string sources_section(const std::vector<Source>& sources, const Story& s) 
 std::vector<std::string> story_facts(const Story& s) {
     std::vector<std::string> facts;
     for (const StoryPoint& p : s.timeline)
-        facts.push_back(fmt::format("{} {} {}", day_and_time(p.at), p.geo, p.label));
-    facts.push_back(fmt::format("detected {} at {} by rule {}: {}", day_and_time(s.detected_at),
-                                s.traffic_label, s.rule, s.reason));
+        facts.push_back(fmt::format("{} {} {}", day_and_time(p.at), p.geo, display_label(p.label)));
+    facts.push_back(fmt::format("detected {} at {}", day_and_time(s.detected_at),
+                                display_label(s.traffic_label)));
     for (const auto& g : s.other_geos)
         facts.push_back(fmt::format("also trending in {} ({}), peak {}", place_name(g.geo), g.geo,
-                                    g.peak_label));
+                                    display_label(g.peak_label)));
     for (const auto& r : s.related)
         facts.push_back(fmt::format("related term trending at the same time: {} ({} shared news "
                                     "items)",
@@ -144,6 +145,38 @@ std::vector<std::string> outlets_of(const std::vector<StoryArticle>& articles) {
     return out;
 }
 
+/** The news item a picture came with: the one with that picture, else the one from the
+ *  picture's credited source, else the first. */
+const StoryArticle* item_of_picture(std::string_view image, std::string_view credit,
+                                    const std::vector<StoryArticle>& articles) {
+    for (const StoryArticle& a : articles)
+        if (a.picture == image)
+            return &a;
+    for (const StoryArticle& a : articles)
+        if (!credit.empty() && a.source == credit)
+            return &a;
+    return articles.empty() ? nullptr : &articles.front();
+}
+
+/** The trend's picture, else the first news item's; its alt text is the headline of the news
+ *  item it came with, its credit that item's source (Google's credit when it gives one). */
+std::optional<Cover> cover_of(const Story& s, const std::vector<StoryArticle>& articles) {
+    std::string image = s.picture;
+    std::string credit = s.picture_source;
+    if (image.empty()) {
+        const auto it = std::find_if(articles.begin(), articles.end(),
+                                     [](const StoryArticle& a) { return !a.picture.empty(); });
+        if (it == articles.end())
+            return std::nullopt;
+        image = it->picture;
+        credit = it->source;
+    }
+    const StoryArticle* item = item_of_picture(image, credit, articles);
+    if (item == nullptr)
+        return Cover{image, s.term, credit};
+    return Cover{image, item->title, credit.empty() ? item->source : credit};
+}
+
 /** The spike geo's points where the bucket changed (and the first one). */
 std::vector<StoryPoint> turning_points(const Story& s) {
     std::vector<StoryPoint> out;
@@ -163,17 +196,18 @@ struct Writer {
     std::vector<StoryPoint> points;
     std::vector<std::string> outlets;
     std::string place;
+    std::string label; ///< the spike's traffic label, display_label'd
 
     void fact(std::string f) { d.facts.push_back(std::move(f)); }
 
     std::string rise_sentence() {
         if (points.size() < 2 || !points.front().traffic || *points.front().traffic <= 0)
-            return fmt::format("It entered the feed at {} at {}.", md::text(s.traffic_label),
+            return fmt::format("It entered the feed at {} at {}.", md::text(label),
                                day_and_time(s.detected_at));
         const StoryPoint& first = points.front();
         std::string out = fmt::format("It was first seen at {} at {} and reached {} by {}",
-                                      md::text(first.label), day_and_time(first.at),
-                                      md::text(s.traffic_label), day_and_time(s.detected_at));
+                                      md::text(display_label(first.label)), day_and_time(first.at),
+                                      md::text(label), day_and_time(s.detected_at));
         const std::int64_t factor = s.traffic / *first.traffic;
         if (factor >= 2) {
             fact(std::to_string(factor));
@@ -182,11 +216,11 @@ struct Writer {
         return out + ".";
     }
 
-    void headline_and_takeaways(std::string& b) {
-        b += md::heading(1, d.title) + "\n\n";
+    // No H1: themes print the front matter's title above the body already.
+    void takeaways(std::string& b) {
         b += "**Key takeaways**\n\n";
         b += fmt::format("- Searches for {} in {} reached {} ({}).\n", quoted_text(s.term),
-                         md::text(place), md::text(s.traffic_label), day_and_time(s.detected_at));
+                         md::text(place), md::text(label), day_and_time(s.detected_at));
         if (!articles.empty()) {
             std::vector<std::string> names;
             for (const auto& o : outlets)
@@ -199,8 +233,8 @@ struct Writer {
         if (!s.other_geos.empty()) {
             std::vector<std::string> geos;
             for (const auto& g : s.other_geos)
-                geos.push_back(
-                    fmt::format("{} ({})", md::text(place_name(g.geo)), md::text(g.peak_label)));
+                geos.push_back(fmt::format("{} ({})", md::text(place_name(g.geo)),
+                                           md::text(display_label(g.peak_label))));
             b += fmt::format("- It is trending elsewhere too: {}.\n", join_names(geos));
         }
         if (!s.related.empty()) {
@@ -238,14 +272,13 @@ struct Writer {
 
     void why_now(std::string& b) {
         b += "## Why it is trending now\n\n";
-        b += rise_sentence() + " ";
-        b += fmt::format("The rule {} fired because {}.\n\n", quoted_text(s.rule),
-                         md::text(s.reason));
+        // The rule, its threshold and the reason are the editor's, in the front matter.
+        b += rise_sentence() + "\n\n";
         if (points.size() > 1) {
             b += "| Time (UTC) | Searches |\n|---|---|\n";
             for (const StoryPoint& p : points)
                 b += fmt::format("| {} | {} |\n", day_and_time(p.at).substr(0, 16),
-                                 md::text(p.label));
+                                 md::text(display_label(p.label)));
             b += '\n';
         }
     }
@@ -254,7 +287,7 @@ struct Writer {
         b += "## What to watch\n\n";
         b += fmt::format("- Whether searches for {} hold at {} or more, or fall back: a trend "
                          "that leaves the feed within hours was a blip.\n",
-                         quoted_text(s.term), md::text(s.traffic_label));
+                         quoted_text(s.term), md::text(label));
         if (articles.empty())
             b += "- Whether news coverage appears: none came with the trend so far.\n";
         else if (outlets.size() <= 1)
@@ -286,14 +319,20 @@ std::string place_name(std::string_view geo) {
 
 Draft draft_builtin(const Story& s) {
     Draft d;
-    Writer w{s, d, select_articles(s.articles), turning_points(s), {}, place_name(s.geo)};
+    Writer w{s,
+             d,
+             select_articles(s.articles),
+             turning_points(s),
+             {},
+             place_name(s.geo),
+             display_label(s.traffic_label)};
     w.outlets = outlets_of(w.articles);
     if (w.place.empty())
         w.place = "its feed";
 
     d.title = fmt::format("Why {} is trending in {}", in_quotes(s.term), w.place);
-    d.summary = fmt::format("Searches for {} reached {} in {} on {}", in_quotes(s.term),
-                            s.traffic_label, w.place, format_iso(s.detected_at).substr(0, 10));
+    d.summary = fmt::format("Searches for {} reached {} in {} on {}", in_quotes(s.term), w.label,
+                            w.place, format_iso(s.detected_at).substr(0, 10));
     d.summary += w.articles.empty()
                      ? "; no news coverage came with the trend yet."
                      : fmt::format(", with {} leading the coverage: {}.",
@@ -307,21 +346,35 @@ Draft draft_builtin(const Story& s) {
     if (!s.geo.empty())
         d.tags.push_back(text::ascii_lower(s.geo));
 
-    if (!s.picture.empty())
-        d.cover =
-            Cover{s.picture, fmt::format("Picture shown with the trend {}", in_quotes(s.term)),
-                  s.picture_source};
+    d.cover = cover_of(s, w.articles);
 
     for (std::string& f : story_facts(s))
         w.fact(std::move(f));
 
     std::string& b = d.body;
-    w.headline_and_takeaways(b);
+    w.takeaways(b);
     w.what_happened(b);
     w.why_now(b);
     w.what_to_watch(b);
     w.sources(b);
     return d;
+}
+
+std::vector<std::string> source_names(const Story& s) {
+    std::vector<std::string> out;
+    auto add = [&](const std::string& name) {
+        if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end())
+            out.push_back(name);
+    };
+    for (const StoryArticle& a : s.articles) {
+        add(a.source);
+        add(a.author);
+        if (a.page) {
+            add(a.page->site_name);
+            add(a.page->byline);
+        }
+    }
+    return out;
 }
 
 std::vector<std::string> evidence_of(const Story& s, const Draft& d) {

@@ -15,7 +15,7 @@ struct Draft {
     std::string title;
     std::string summary;
     std::vector<std::string> tags;
-    std::string body; ///< Markdown, starting with the headline
+    std::string body; ///< Markdown; no H1 (the title is the front matter's)
     std::vector<Source> sources;
     std::optional<Cover> cover;
     /** Statements of our own data the body may cite (times, buckets, counts): with the
@@ -29,6 +29,10 @@ struct Draft {
  * with little to say it is short. Pure: same story, same draft.
  */
 [[nodiscard]] Draft draft_builtin(const Story& story);
+
+/** The names the sources go by (outlets, authors, site names, bylines): a number inside one of
+ *  them in a body ("Channel 4 News") is that source's name, not a claim. */
+[[nodiscard]] std::vector<std::string> source_names(const Story& story);
 
 /** The grounding evidence of a draft: source titles and snippets, and the draft's facts. */
 [[nodiscard]] std::vector<std::string> evidence_of(const Story& story, const Draft& draft);

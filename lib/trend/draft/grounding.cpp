@@ -523,13 +523,43 @@ bool supported(const Evidence& evidence, const Fact& claim) {
                        [&](const Fact& f) { return supports(f, claim); });
 }
 
+// A source's name in the body ("Channel 4 News", "Studio 8H") becomes spaces, so its digits
+// are not read as claims; only names with a digit, standing as whole words, at most 64 names.
+void blank_names(std::string& body, std::span<const std::string> names) {
+    constexpr std::size_t k_max_names = 64;
+    constexpr std::size_t k_max_name = 200;
+    for (const std::string& name : names.first(std::min(names.size(), k_max_names))) {
+        if (name.size() > k_max_name ||
+            std::none_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            continue;
+        for (std::size_t pos = body.find(name); pos != std::string::npos;
+             pos = body.find(name, pos + 1)) {
+            if ((pos > 0 && is_word_char(body[pos - 1])) ||
+                is_word_char(at(body, pos + name.size())))
+                continue;
+            std::fill_n(body.begin() + static_cast<std::ptrdiff_t>(pos), name.size(), ' ');
+        }
+    }
+}
+
 // The body is read as a reader sees it: the escapes that keep feed text inert in Markdown
 // ("20\\*", "&lt;") would otherwise hide a claim or make a quote differ from its source.
-std::vector<Fact> body_facts(std::string_view markdown_body) {
+// Quotes are read as written; numbers, amounts and percentages with the sources' names blanked.
+std::vector<Fact> body_facts(std::string_view markdown_body,
+                             std::span<const std::string> names = {}) {
     const std::string body = markdown::unescape(markdown_body);
+    std::vector<Fact> scanned = Scanner(body, Mode::body).run();
+    std::string masked = body;
+    blank_names(masked, names);
+    if (masked != body) {
+        std::erase_if(scanned, [](const Fact& f) { return f.claim.kind != ClaimKind::quote; });
+        for (Fact& f : Scanner(masked, Mode::body).run())
+            if (f.claim.kind != ClaimKind::quote)
+                scanned.push_back(std::move(f));
+    }
     std::vector<Fact> facts;
     std::set<std::pair<ClaimKind, std::string>> seen;
-    for (Fact& f : Scanner(body, Mode::body).run())
+    for (Fact& f : scanned)
         if (seen.emplace(f.claim.kind, f.claim.text).second)
             facts.push_back(std::move(f));
     return facts;
@@ -566,10 +596,11 @@ bool is_supported(const Claim& claim, std::span<const std::string> evidence) {
 }
 
 std::vector<std::string> unverified_claims(std::string_view body,
-                                           std::span<const std::string> evidence) {
+                                           std::span<const std::string> evidence,
+                                           std::span<const std::string> names) {
     const Evidence index = index_evidence(evidence);
     std::vector<std::string> out;
-    for (Fact& f : body_facts(body))
+    for (Fact& f : body_facts(body, names))
         if (!supported(index, f))
             out.push_back(std::move(f.claim.text));
     return out;

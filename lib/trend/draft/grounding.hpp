@@ -35,9 +35,12 @@ struct Claim {
  *  case-insensitive text with white space and quote styles normalised. */
 [[nodiscard]] bool is_supported(const Claim& claim, std::span<const std::string> evidence);
 
-/** The texts (as written) of the claims of `body` that no evidence supports. */
+/** The texts (as written) of the claims of `body` that no evidence supports. `names` are the
+ *  names the sources go by (outlets, authors): where one stands in the body as a whole word
+ *  sequence, its digits are part of a name, not claims ("Channel 4 News" claims no "4"). */
 [[nodiscard]] std::vector<std::string> unverified_claims(std::string_view body,
-                                                         std::span<const std::string> evidence);
+                                                         std::span<const std::string> evidence,
+                                                         std::span<const std::string> names = {});
 
 /** Citation problems of a body citing sources as [1]..[n]: markers pointing to no source
  *  ("[7] cites no source") and sources never cited ("source [2] is never cited"). */

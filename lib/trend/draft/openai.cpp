@@ -31,7 +31,7 @@ Rules:
 Reply with ONE JSON object and nothing else:
 {"title": "headline", "summary": "one or two sentences", "tags": ["3 to 6 lowercase tags"], "body": "Markdown"}
 
-The body starts with "# " and the headline, then these sections in this order:
+The body does not repeat the title as a heading; it has these sections in this order:
 **Key takeaways** (3 to 5 bullet points), ## What happened, ## Why it is trending now (use the DATA timeline), ## What to watch.
 Do not write a Sources section: it is added for you.)";
 
@@ -230,8 +230,12 @@ std::string finish_body(const ModelDraft& d, const std::vector<Source>& sources,
             body.resize(p);
     while (!body.empty() && (body.back() == '\n' || body.back() == ' '))
         body.pop_back();
-    if (body.rfind("# ", 0) != 0)
-        body = fmt::format("{}\n\n{}", markdown::heading(1, d.title), body);
+    // The title is the front matter's, and themes print it: a heading repeating it goes.
+    if (body.starts_with("# ")) {
+        const std::size_t eol = body.find('\n');
+        body.erase(0, eol == std::string::npos ? body.size() : eol);
+        body.erase(0, std::min(body.find_first_not_of("\n "), body.size()));
+    }
     return body + "\n\n" + sources_section(sources, story);
 }
 

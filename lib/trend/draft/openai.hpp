@@ -78,7 +78,8 @@ struct CallFailure {
 [[nodiscard]] double worst_case_usd(const Prompt& prompt, const config::OpenAIConfig& cfg);
 
 /** The model's body made ours: made safe (markdown::sanitize: no raw HTML, http(s) links
- *  only), headline ensured, any Sources section it wrote removed, our numbered Sources list and
+ *  only), a leading H1 removed (the title is the front matter's), any Sources section it wrote
+ *  removed, our numbered Sources list and
  *  attribution appended. */
 [[nodiscard]] std::string finish_body(const ModelDraft& d, const std::vector<Source>& sources,
                                       const Story& story);

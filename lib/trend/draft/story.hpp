@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 /** What a drafter may use: everything we hold about one spike, and nothing else. */
@@ -51,6 +52,7 @@ struct StoryPoint {
     std::optional<std::int64_t> traffic;
     std::string label;
     int rank = 0;
+    std::optional<Timestamp> started_at{}; ///< the item's pubDate: when Google says it started
 };
 
 /** Another geo where the term trended around the spike, with its peak bucket. */
@@ -96,5 +98,22 @@ struct Story {
     std::vector<RelatedTerm> related;
     std::vector<StorySignal> signals; ///< other source types that corroborate the story
 };
+
+/** The longest a story may have run before our first observation of it: an older pubDate is
+ *  a feed's mistake (or a hostile one) and is not believed. */
+inline constexpr Seconds k_max_story_lead{7 * 86400};
+
+/**
+ * When the story started, the `date:` of its draft and of its file name: the earliest
+ * pubDate among the story's observations and news items that lies between
+ * k_max_story_lead before our first observation and the detection; else our first
+ * observation (a backtest of a series without pubDates); else the detection. Pure.
+ */
+[[nodiscard]] Timestamp story_started_at(const Story& story);
+
+/** A traffic label as readers see it, one way everywhere: "10000+" and "10,000+" both give
+ *  "10,000+", "5000" gives "5,000"; other labels ("20K+", "#3", "2천+") are returned as
+ *  they are. Pure. */
+[[nodiscard]] std::string display_label(std::string_view label);
 
 } // namespace trend::draft

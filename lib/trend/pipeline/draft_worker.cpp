@@ -330,13 +330,14 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
                          const std::string& model, const std::vector<std::string>& extra_problems,
                          const std::string& note) {
     const auto evidence = draft::evidence_of(story, d);
-    std::vector<std::string> unverified = draft::grounding::unverified_claims(d.body, evidence);
+    std::vector<std::string> unverified =
+        draft::grounding::unverified_claims(d.body, evidence, draft::source_names(story));
     unverified.insert(unverified.end(), extra_problems.begin(), extra_problems.end());
 
     draft::FrontMatter fm;
     fm.title = d.title;
     fm.slug = job.slug;
-    fm.date = m_clock.now();
+    fm.date = draft::story_started_at(story);
     fm.status = unverified.empty() ? "draft" : "needs_review";
     fm.summary = d.summary;
     fm.tags = d.tags;
@@ -348,10 +349,14 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
                 story.traffic_label,
                 story.timeline.empty() ? story.detected_at : story.timeline.front().at,
                 story.rule,
-                story.spike_id};
+                story.spike_id,
+                rule_threshold(story.rule),
+                story.reason};
     fm.sources = d.sources;
     fm.word_count = draft::count_words(d.body);
-    fm.reading_time_minutes = draft::reading_time_minutes(fm.word_count);
+    const std::size_t cjk_words = draft::count_cjk_words(d.body);
+    fm.reading_time_minutes = draft::reading_time_minutes(fm.word_count, cjk_words);
+    fm.cjk = draft::is_cjk_draft(story.term, fm.word_count, cjk_words);
     fm.drafter = config::to_string(drafter);
     fm.unverified = unverified;
     const bool llm = drafter == config::DrafterKind::openai;
@@ -366,7 +371,7 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
 
     const std::filesystem::path dir = m_config.daemon.drafts_dir;
     std::filesystem::create_directories(dir);
-    const std::filesystem::path path = dir / draft::draft_file_name(story.detected_at, job.slug);
+    const std::filesystem::path path = dir / draft::draft_file_name(fm.date, job.slug);
     util::write_file_atomic(path, markdown);
     util::crash_point("draft-after-file");
 
@@ -404,6 +409,13 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
             fail(job, fmt::format("cannot store the draft: {}", e.what()),
                  m_clock.now() + Seconds{60});
         });
+}
+
+std::optional<std::int64_t> DraftWorker::rule_threshold(const std::string& rule) const {
+    for (const config::RuleConfig& r : m_config.rules)
+        if (r.name == rule && r.min_traffic > 0)
+            return r.min_traffic;
+    return std::nullopt;
 }
 
 void DraftWorker::fail(const store::DraftJob& job, const std::string& reason,

@@ -48,8 +48,9 @@ struct DraftRun {
  * overwrites the same file and a spike never gets two drafts. An LLM reply is stored the
  * moment it arrives, so a redo processes it instead of paying for a second call.
  *
- * LLM failures: 429/5xx/timeouts are retried under llm_retry_policy; other errors and exhausted retries take the configured fallback (the
- * built-in drafter, or 'failed'); so does a call the daily spending cap would not cover.
+ * LLM failures: 429/5xx/timeouts are retried under llm_retry_policy; other errors and exhausted
+ * retries take the configured fallback (the built-in drafter, or 'failed'); so does a call the
+ * daily spending cap would not cover.
  *
  * Lives on the io_context thread; one job at a time.
  */
@@ -103,6 +104,8 @@ private:
     void finish(const store::DraftJob& job, const draft::Story& story, const draft::Draft& d,
                 config::DrafterKind drafter, const std::string& model,
                 const std::vector<std::string>& extra_problems, const std::string& note);
+    /** The configured rule's min_traffic (for the front matter), when it has one. */
+    [[nodiscard]] std::optional<std::int64_t> rule_threshold(const std::string& rule) const;
     /** A failed attempt: logged, counted, recorded (queued again for `retry`, or failed). */
     void fail(const store::DraftJob& job, const std::string& reason,
               std::optional<Timestamp> retry);

@@ -83,7 +83,7 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
     }
     {
         SQLite::Statement q(db,
-                            "SELECT observed_at, geo, traffic, traffic_label, rank "
+                            "SELECT observed_at, geo, traffic, traffic_label, rank, started_at "
                             "FROM observations WHERE term_id = :term "
                             "AND observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
                             "AND :at ORDER BY observed_at, id");
@@ -98,6 +98,7 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
                 p.traffic = q.getColumn(2).getInt64();
             p.label = q.getColumn(3).getString();
             p.rank = q.getColumn(4).getInt();
+            p.started_at = optional_time(q.getColumn(5));
             s.timeline.push_back(std::move(p));
         }
     }
