@@ -229,7 +229,8 @@ unverified: []
         CHECK(yaml.find("\ncover: {image: \"https://x/a.jpg\", alt: \"alt\", credit: \"NYT\"}\n") !=
               std::string::npos);
         CHECK(
-            yaml.find("\nsources:\n  - {title: \"T\", url: \"https://x/1\", source: \"NYT\"}\n") !=
+            yaml.find("\nsources:\n  - {title: \"T\", url: \"https://x/1\", source: \"NYT\", "
+                      "platform: \"news\"}\n") !=
             std::string::npos);
         CHECK(yaml.find("\nmodel: \"gpt-4o-mini\"\n") != std::string::npos);
         CHECK(yaml.find("\ngeneration_costs: {prompt_tokens: 100, completion_tokens: 20, usd: "

@@ -34,6 +34,11 @@ struct FeedConfig {
     std::string geo; ///< default: the url's geo= parameter, upper-cased
     Seconds interval{600};
     bool enabled = true;
+    /** hacker-news with a Firebase list URL (topstories.json): how many of its stories to fetch. */
+    int max_items = 30;
+    /** Health: the same content for this long is "frozen"; nullopt = learnt from the feed's own
+     *  history (docs/sources.md, "Source health"). */
+    std::optional<Seconds> frozen_after;
     int line = 0; ///< where it was declared, for messages
 };
 
@@ -43,7 +48,12 @@ struct RuleConfig {
     std::string name;
     std::vector<std::string> match; ///< normalised terms, or "re:<ECMAScript regex>"
     std::vector<std::string> geo;   ///< feed names or geo codes; empty = all
+    std::vector<std::string> sources; ///< feed types the rule applies to; empty = all
     std::int64_t min_traffic = 0;
+    std::optional<int> max_rank; ///< only items at this position of their feed or better
+    /** Draft only when this many independent source types (feed::platform_of) agree on the
+     *  story within `window`; 1 = the spike's own source is enough. */
+    int min_sources = 1;
     std::optional<double> growth; ///< factor over the term's own median
     Seconds window{7 * 86400};    ///< baseline window for growth
     Seconds cooldown{86400};

@@ -35,8 +35,17 @@ std::string trend_map(const TrendInfo& t) {
 }
 
 std::string source_map(const Source& s) {
-    return fmt::format("{{title: {}, url: {}, source: {}}}", quote(s.title), quote(s.url),
-                       quote(s.source));
+    std::string out = fmt::format("{{title: {}, url: {}, source: {}, platform: {}", quote(s.title),
+                                  quote(s.url), quote(s.source), quote(s.platform));
+    if (!s.author.empty())
+        out += fmt::format(", author: {}", quote(s.author));
+    if (s.published_at)
+        out += fmt::format(", published_at: {}", format_iso(*s.published_at));
+    if (s.points)
+        out += fmt::format(", points: {}", *s.points);
+    if (s.comments)
+        out += fmt::format(", comments: {}", *s.comments);
+    return out + "}";
 }
 
 std::string costs_map(const GenerationCosts& c) {

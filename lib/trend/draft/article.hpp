@@ -15,6 +15,12 @@ struct Source {
     std::string title;
     std::string url;
     std::string source; ///< publisher name
+    /** Where it comes from: "news", "hackernews", "mastodon", ... (StoryArticle::platform). */
+    std::string platform = "news";
+    std::string author{};                    ///< "" when unknown
+    std::optional<Timestamp> published_at{}; ///< when known
+    std::optional<std::int64_t> points{};    ///< a discussion's points (Hacker News)
+    std::optional<std::int64_t> comments{};  ///< a discussion's comments
 };
 
 struct Cover {
