@@ -32,7 +32,7 @@ int cmd_history(Globals& g, const std::string& term, const std::string& geo) {
     SQLite::Database db = g.open_ro();
     const std::string norm = text::normalize_term(text::repair_utf8(term));
     const store::Rows rows = store::history(db, norm, geo);
-    if (g.json)
+    if (g.json || g.csv)
         return print_rows(g, rows, {});
     if (rows.rows.empty())
         throw CommandError(
@@ -68,7 +68,8 @@ int cmd_draft(Globals& g, const std::string& term) {
     if (!id)
         throw CommandError(
             fmt::format("no observation of \"{}\" in {}", term, g.database().string()));
-    p.drain(k_draft_retry_horizon, [&io] { io.stop(); }, *id);
+    p.drain(
+        k_draft_retry_horizon, [&io] { io.stop(); }, *id);
     io.run();
     SQLite::Database db = g.open_ro();
     const store::Rows rows = store::draft_document(db, std::to_string(*id));
@@ -115,7 +116,7 @@ void add_database_commands(CLI::App& app, Globals& g, Command& run) {
             const std::string term = a->term.empty() ? "" : text::normalize_term(a->term);
             return print_rows(g, store::spikes(db, since_iso(a->since), term),
                               {"id", "detected_at", "rule", "term", "geo", "traffic_label",
-                               "status", "draft_status", "draft_slug"});
+                               "sources", "status", "draft_status", "draft_slug"});
         };
     });
     auto* drafts = app.add_subcommand("drafts", "drafts and their status, newest first");
@@ -134,8 +135,7 @@ void add_database_commands(CLI::App& app, Globals& g, Command& run) {
     auto* history = app.add_subcommand("history", "a term's traffic over time");
     history->add_option("term", a->term, "the term")->required();
     history->add_option("--geo", a->geo, "only this geo");
-    history->callback(
-        [&g, &run, a] { run = [&g, a] { return cmd_history(g, a->term, a->geo); }; });
+    history->callback([&g, &run, a] { run = [&g, a] { return cmd_history(g, a->term, a->geo); }; });
     auto* draft = app.add_subcommand("draft", "draft an explainer now for a term we hold");
     draft->add_option("term", a->term, "the term")->required();
     draft->callback([&g, &run, a] { run = [&g, a] { return cmd_draft(g, a->term); }; });

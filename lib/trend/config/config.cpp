@@ -4,6 +4,7 @@
 #include "trend/feed/parser.hpp"
 #include "trend/feed/traffic.hpp"
 #include "trend/util/date_template.hpp"
+#include "trend/util/regex.hpp"
 #include "trend/util/text.hpp"
 
 #include <curl/curl.h>
@@ -16,7 +17,6 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -93,6 +93,59 @@ fs::path env_dir(const char* name, const fs::path& fallback) {
     return fallback;
 }
 
+// Every key the reader accepts, by table: the one list behind the unknown-key check.
+// trendd.toml(5) must document each (tests/integration/it_man_pages.py).
+constexpr std::string_view k_top_keys[] = {"daemon", "feed", "rule", "drafter", "notify"};
+constexpr std::string_view k_daemon_keys[] = {"database",
+                                              "drafts_dir",
+                                              "control_socket",
+                                              "log_level",
+                                              "fetch_timeout",
+                                              "connect_timeout",
+                                              "max_feed_bytes",
+                                              "max_concurrent_fetches",
+                                              "max_fetches_per_host",
+                                              "backoff_max",
+                                              "user_agent",
+                                              "contact"};
+constexpr std::string_view k_feed_keys[] = {"name",     "type",    "url",       "geo",
+                                            "interval", "enabled", "max_items", "frozen_after"};
+constexpr std::string_view k_rule_keys[] = {"name",        "match",    "geo",           "sources",
+                                            "min_traffic", "max_rank", "min_sources",   "growth",
+                                            "window",      "cooldown", "resolve_after", "action"};
+constexpr std::string_view k_drafter_keys[] = {"kind", "openai"};
+// api_key is known so that it gets its own error: the key never goes in the file.
+constexpr std::string_view k_openai_keys[] = {"base_url",
+                                              "model",
+                                              "temperature",
+                                              "max_tokens",
+                                              "timeout",
+                                              "price_input_per_mtok",
+                                              "price_output_per_mtok",
+                                              "max_usd_per_day",
+                                              "fallback",
+                                              "api_key_env",
+                                              "max_attempts",
+                                              "api_key"};
+// secret likewise.
+constexpr std::string_view k_notify_keys[] = {"webhook_url", "secret_env", "secret"};
+constexpr KnownTable k_known_tables[] = {
+    {"", k_top_keys},
+    {"[daemon]", k_daemon_keys},
+    {"[[feed]]", k_feed_keys},
+    {"[[rule]]", k_rule_keys},
+    {"[drafter]", k_drafter_keys},
+    {"[drafter.openai]", k_openai_keys},
+    {"[notify]", k_notify_keys},
+};
+
+std::span<const std::string_view> keys_of(std::string_view table) {
+    for (const KnownTable& t : k_known_tables)
+        if (t.table == table)
+            return t.keys;
+    return {};
+}
+
 /** Walks the TOML document, converts values and collects every problem with its line. */
 class Reader {
     std::string m_file;
@@ -114,9 +167,10 @@ public:
         return n != nullptr ? static_cast<int>(n->source().begin.line) : 0;
     }
 
-    /** Reports keys of `t` that are not in `known`. */
-    void check_keys(const toml::table& t, std::string_view where,
-                    std::initializer_list<std::string_view> known) {
+    /** Reports keys of `t` that known_keys() does not list for `table`. */
+    void check_keys(const toml::table& t, std::string_view table) {
+        const auto known = keys_of(table);
+        const std::string_view where = table.empty() ? "the top level" : table;
         for (auto&& [key, node] : t) {
             if (std::find(known.begin(), known.end(), key.str()) == known.end())
                 error(&node, fmt::format("unknown key '{}' in {}", key.str(), where));
@@ -229,10 +283,7 @@ public:
     }
 
     void daemon(const toml::table& t, DaemonConfig& d) {
-        check_keys(t, "[daemon]",
-                   {"database", "drafts_dir", "control_socket", "log_level", "fetch_timeout",
-                    "connect_timeout", "max_feed_bytes", "max_concurrent_fetches",
-                    "max_fetches_per_host", "backoff_max", "user_agent"});
+        check_keys(t, "[daemon]");
         read_path(t, "database", d.database);
         read_path(t, "drafts_dir", d.drafts_dir);
         read_path(t, "control_socket", d.control_socket);
@@ -250,6 +301,9 @@ public:
         read_int(t, "max_concurrent_fetches", d.max_concurrent_fetches, 1, 1024);
         read_int(t, "max_fetches_per_host", d.max_fetches_per_host, 1, 64);
         read_string(t, "user_agent", d.user_agent);
+        read_string(t, "contact", d.contact);
+        if (d.contact.find_first_of("()\r\n") != std::string::npos)
+            error(t.get("contact"), "'contact' must not hold parentheses or line breaks");
         if (d.fetch_timeout.count() < 1)
             error(t.get("fetch_timeout"), "'fetch_timeout' must be at least 1s");
         if (d.connect_timeout.count() < 1)
@@ -258,9 +312,7 @@ public:
 
     void feed(const toml::table& t, FeedConfig& f) {
         f.line = line_of(&t);
-        check_keys(t, "[[feed]]",
-                   {"name", "type", "url", "geo", "interval", "enabled", "max_items",
-                    "frozen_after"});
+        check_keys(t, "[[feed]]");
         read_string(t, "name", f.name);
         read_string(t, "type", f.type);
         read_string(t, "url", f.url);
@@ -333,9 +385,7 @@ public:
 
     void rule(const toml::table& t, RuleConfig& r) {
         r.line = line_of(&t);
-        check_keys(t, "[[rule]]",
-                   {"name", "match", "geo", "sources", "min_traffic", "max_rank", "min_sources",
-                    "growth", "window", "cooldown", "resolve_after", "action"});
+        check_keys(t, "[[rule]]");
         read_string(t, "name", r.name);
         if (t.get("name") == nullptr)
             error_at(r.line, "[[rule]] needs a 'name'");
@@ -345,14 +395,12 @@ public:
                                              r.name));
         read_strings(t, "match", r.match);
         for (std::string& m : r.match) {
-            if (m.rfind("re:", 0) == 0) {
-                try {
-                    std::regex probe(m.substr(3), std::regex::ECMAScript | std::regex::icase);
-                } catch (const std::regex_error& e) {
+            if (m.starts_with("re:")) {
+                const auto compiled = text::Regex::compile(std::string_view(m).substr(3));
+                if (const auto* why = std::get_if<std::string>(&compiled))
                     error(element_of(t.get("match"), m),
                           fmt::format("rule \"{}\": bad regular expression \"{}\": {}", r.name,
-                                      m.substr(3), e.what()));
-                }
+                                      m.substr(3), *why));
             } else {
                 m = text::normalize_term(text::repair_utf8(m));
             }
@@ -406,9 +454,9 @@ public:
                                          r.name));
         // An rss entry's traffic is its rank: 1 is the most prominent, so thresholds upwards
         // would select the least prominent entries.
-        const bool rss_only = !r.sources.empty() &&
-                              std::all_of(r.sources.begin(), r.sources.end(),
-                                          [](const std::string& s) { return s == "rss"; });
+        const bool rss_only =
+            !r.sources.empty() && std::all_of(r.sources.begin(), r.sources.end(),
+                                              [](const std::string& s) { return s == "rss"; });
         if (rss_only && (r.min_traffic > 0 || r.growth))
             error(t.get(r.growth ? "growth" : "min_traffic"),
                   fmt::format("rule \"{}\": an rss entry's traffic is its rank in the feed; use "
@@ -417,7 +465,7 @@ public:
     }
 
     void drafter(const toml::table& t, DrafterConfig& d) {
-        check_keys(t, "[drafter]", {"kind", "openai"});
+        check_keys(t, "[drafter]");
         std::string kind = to_string(d.kind);
         read_string(t, "kind", kind);
         if (kind == "builtin" || kind == "openai")
@@ -439,10 +487,7 @@ public:
     }
 
     void openai(const toml::table& t, OpenAIConfig& o) {
-        check_keys(t, "[drafter.openai]",
-                   {"base_url", "model", "temperature", "max_tokens", "timeout",
-                    "price_input_per_mtok", "price_output_per_mtok", "max_usd_per_day", "fallback",
-                    "api_key_env", "max_attempts", "api_key"});
+        check_keys(t, "[drafter.openai]");
         if (const toml::node* k = t.get("api_key"))
             error(k, "the API key never goes in the config file: use LoadCredential "
                      "(openai-api-key) or 'api_key_env'");
@@ -480,7 +525,7 @@ public:
     }
 
     void notify(const toml::table& t, NotifyConfig& n) {
-        check_keys(t, "[notify]", {"webhook_url", "secret_env", "secret"});
+        check_keys(t, "[notify]");
         if (const toml::node* s = t.get("secret"))
             error(s, "the webhook secret never goes in the config file: use 'secret_env'");
         read_string(t, "webhook_url", n.webhook_url);
@@ -534,7 +579,7 @@ public:
     }
 
     void read(const toml::table& root, Config& c) {
-        check_keys(root, "the top level", {"daemon", "feed", "rule", "drafter", "notify"});
+        check_keys(root, "");
         section(root, "daemon", [&](const toml::table& t) { daemon(t, c.daemon); });
         each_table(root, "feed", c.feeds, &Reader::feed);
         each_table(root, "rule", c.rules, &Reader::rule);
@@ -554,7 +599,11 @@ void fill_defaults(Config& c) {
     if (d.control_socket.empty())
         d.control_socket = env_dir("RUNTIME_DIRECTORY", "/run/trendd") / "trendd.sock";
     if (d.user_agent.empty())
-        d.user_agent = "trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd)";
+        d.user_agent =
+            d.contact.empty()
+                ? std::string("trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd)")
+                : fmt::format("trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd; {})",
+                              d.contact);
 }
 
 } // namespace
@@ -577,6 +626,10 @@ bool is_local_url(const std::string& url) {
         return true;
     in_addr addr{};
     return ::inet_pton(AF_INET, h.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+std::span<const KnownTable> known_keys() {
+    return k_known_tables;
 }
 
 Config defaults() {

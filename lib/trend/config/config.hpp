@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 /** trendd.toml: the whole configuration, validated (docs/configuration.md). */
@@ -25,6 +27,9 @@ struct DaemonConfig {
     int max_fetches_per_host = 4;
     Seconds backoff_max{6 * 3600};
     std::string user_agent; ///< default "trendd/<version> (+https://github.com/trendd/trendd)"
+    /** An e-mail address or URL where a site operator can reach whoever runs this trendd; the
+     *  default user_agent carries it (Wikimedia's API requires one). "" = none. */
+    std::string contact;
 };
 
 struct FeedConfig {
@@ -46,8 +51,8 @@ enum class Action { draft, record };
 
 struct RuleConfig {
     std::string name;
-    std::vector<std::string> match; ///< normalised terms, or "re:<ECMAScript regex>"
-    std::vector<std::string> geo;   ///< feed names or geo codes; empty = all
+    std::vector<std::string> match;   ///< normalised terms, or "re:<ECMAScript regex>"
+    std::vector<std::string> geo;     ///< feed names or geo codes; empty = all
     std::vector<std::string> sources; ///< feed types the rule applies to; empty = all
     std::int64_t min_traffic = 0;
     std::optional<int> max_rank; ///< only items at this position of their feed or better
@@ -122,6 +127,17 @@ struct LoadResult {
     std::vector<Diagnostic> errors;
     std::vector<Diagnostic> warnings;
 };
+
+/** A table of trendd.toml and the keys it accepts. */
+struct KnownTable {
+    std::string_view table; ///< as messages name it: "[daemon]", "[[feed]]"; "" = the top level
+    std::span<const std::string_view> keys;
+};
+
+/** Every table and key the parser accepts, in the order of docs/configuration.md. A key that
+ *  names a table (top-level "daemon", [drafter] "openai") is listed in its parent too. Keys
+ *  outside this list are "unknown key" errors. */
+[[nodiscard]] std::span<const KnownTable> known_keys();
 
 /** Reads and validates a file. Never throws; an unreadable file is an error. */
 [[nodiscard]] LoadResult load(const std::filesystem::path& file);
