@@ -344,7 +344,8 @@ StoreRun run_store(Corpus& c, const fs::path& db, std::vector<config::RuleConfig
             poll.items = static_cast<int>(snap.items.size());
             poll.outcome = fetch::Outcome::ok;
             const pipeline::IngestStats stats =
-                ingestor.record({s.feed_id, s.name, s.geo}, poll, &snap, nullptr, d.at);
+                ingestor.record({s.feed_id, s.name, s.geo, "google-trends-rss"}, poll, &snap, nullptr,
+                                d.at);
             ++r.snapshots;
             r.observations += static_cast<std::uint64_t>(stats.observations);
             r.spikes += stats.spikes.size();

@@ -12,7 +12,7 @@
 # free of blanks, so plain word splitting of compgen's output is right here.
 # shellcheck disable=SC2207
 
-_trendctl_commands="status feeds spikes drafts show history draft poll reload metrics backtest export"
+_trendctl_commands="status feeds spikes drafts show history draft poll reload metrics backtest export parse"
 
 # _trendctl_options COMMAND: the options COMMAND takes (global ones for "").
 _trendctl_options() {
@@ -23,6 +23,7 @@ _trendctl_options() {
     history) echo "--geo -h --help" ;;
     backtest) echo "--snapshots --observations --db --drafts -h --help" ;;
     export) echo "--observations -h --help" ;;
+    parse) echo "--type -h --help" ;;
     *) echo "-h --help" ;;
     esac
 }
@@ -123,6 +124,10 @@ _trendctl() {
     --timeout | --term | --geo)
         return 0
         ;;
+    --type)
+        COMPREPLY=($(compgen -W "google-trends-rss rss hacker-news mastodon-trends wikipedia-top" -- "$cur"))
+        return 0
+        ;;
     --since)
         COMPREPLY=($(compgen -W "1h 24h 7d 30d all" -- "$cur"))
         return 0
@@ -145,7 +150,7 @@ _trendctl() {
     local args=0
     for ((i = i + 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        --since | --term | --status | --geo | --snapshots | --observations | --db | --drafts) ((i++)) ;;
+        --since | --term | --status | --geo | --snapshots | --observations | --db | --drafts | --type) ((i++)) ;;
         -*) ;;
         *) ((args++)) ;;
         esac
@@ -154,6 +159,7 @@ _trendctl() {
     case $command in
     poll) COMPREPLY=($(compgen -W "$(_trendctl_feeds)" -- "$cur")) ;;
     show) COMPREPLY=($(compgen -W "$(_trendctl_drafts)" -- "$cur")) ;;
+    parse) _trendctl_files ;;
     esac
     return 0
 }

@@ -27,8 +27,8 @@ Routes
   GET /fault/huge?mb=N[&length=1]                          N MB (default 50) of endless-looking RSS,
                                                            chunked (or with Content-Length)
   GET /fault/reset                                         read the request, close with TCP RST
-HEAD is answered like GET without a body for /feed/ routes. A file name is a plain name in DIR:
-anything with a slash or starting with a dot is 404.
+HEAD is answered like GET without a body for /feed/ routes. A file name is a path under DIR of
+plain names (dir/2026/11/26, fb/item/1.json): an empty part, or one starting with a dot, is 404.
 """
 
 from __future__ import annotations
@@ -216,7 +216,9 @@ class Handler(serving.QuietHandler):
         return not STOP.wait(max(0.0, seconds))
 
     def read_root_file(self, name: str | None) -> tuple[bytes, float] | None:
-        if not name or "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
+        if not name or "\\" in name or "\0" in name:
+            return None
+        if any(not part or part.startswith(".") for part in name.split("/")):
             return None
         path = os.path.join(self.server.root, name)  # type: ignore[attr-defined]
         try:

@@ -692,7 +692,7 @@ interval = "6h"
 
     TEST_CASE("a rule needs min_traffic or growth") {
         check_one_error("[[rule]]\nname = \"quiet\"\ncooldown = \"1h\"\n", 1,
-                        "rule \"quiet\" needs 'min_traffic' or 'growth'");
+                        "rule \"quiet\" needs 'min_traffic', 'growth' or 'max_rank'");
         CHECK(parse("[[rule]]\nname = \"g\"\ngrowth = 2\n").errors.empty());
         CHECK(parse("[[rule]]\nname = \"m\"\nmin_traffic = 0\n").errors.empty());
     }
@@ -847,5 +847,55 @@ interval = "6h"
                         "'listen' must be an IP address and a port, like \"127.0.0.1:9464\" or "
                         "\"[::1]:9464\" (got \"localhost:9464\")");
         check_one_error("[metrics]\nport = 9464\n", 2, "unknown key 'port' in [metrics]");
+    }
+}
+
+TEST_SUITE("config") {
+
+    TEST_CASE("rules select sources, ranks and corroboration") {
+        const auto r = parse("[[rule]]\nname = \"hn\"\nsources = [\"hacker-news\", \"rss\"]\n"
+                             "min_traffic = 300\nmax_rank = 10\nmin_sources = 2\n");
+        INFO(dump(r.errors));
+        REQUIRE(r.config.has_value());
+        const config::RuleConfig& rule = r.config->rules.at(0);
+        CHECK(rule.sources == std::vector<std::string>{"hacker-news", "rss"});
+        CHECK(rule.max_rank == 10);
+        CHECK(rule.min_sources == 2);
+        CHECK(parse("[[rule]]\nname = \"top\"\nmax_rank = 3\n").errors.empty());
+        check_one_error("[[rule]]\nname = \"r\"\nmin_traffic = 1\nsources = [\"twitter\"]\n", 4,
+                        "unknown source type \"twitter\"");
+        check_one_error("[[rule]]\nname = \"r\"\nmin_traffic = 1\nmin_sources = 9\n", 4,
+                        "min_sources");
+        // An rss entry's traffic is its rank: thresholds upwards would pick the least prominent.
+        check_one_error("[[rule]]\nname = \"r\"\nsources = [\"rss\"]\nmin_traffic = 5\n", 4,
+                        "use 'max_rank' instead of 'min_traffic'");
+    }
+
+    TEST_CASE("feeds: day placeholders, Firebase max_items, frozen_after") {
+        const auto r = parse(
+            "[[feed]]\nname = \"wiki\"\ntype = \"wikipedia-top\"\nurl = "
+            "\"https://wikimedia.org/api/rest_v1/metrics/pageviews/top/en.wikipedia/all-access/"
+            "{yesterday}\"\nfrozen_after = \"2h\"\n"
+            "[[feed]]\nname = \"hn\"\ntype = \"hacker-news\"\nurl = "
+            "\"https://hacker-news.firebaseio.com/v0/topstories.json\"\nmax_items = 50\n");
+        INFO(dump(r.errors));
+        REQUIRE(r.config.has_value());
+        CHECK(r.config->feeds.at(0).frozen_after == trend::Seconds{7200});
+        CHECK(r.config->feeds.at(1).max_items == 50);
+        check_one_error("[[feed]]\nname = \"w\"\ntype = \"wikipedia-top\"\n"
+                        "url = \"https://x.example/{tomorrow}\"\n",
+                        4, "unknown placeholder {tomorrow}");
+        check_one_error(with_feed("max_items = 5\n"), 5, "applies to hacker-news feeds only");
+    }
+
+    TEST_CASE("[daemon] contact goes into the default User-Agent") {
+        const auto r = parse("[daemon]\ncontact = \"ops@example.org\"\n");
+        REQUIRE(r.config.has_value());
+        CHECK(r.config->daemon.user_agent ==
+              "trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd; ops@example.org)");
+        const auto own = parse("[daemon]\ncontact = \"ops@example.org\"\nuser_agent = \"x/1\"\n");
+        REQUIRE(own.config.has_value());
+        CHECK(own.config->daemon.user_agent == "x/1");
+        check_one_error("[daemon]\ncontact = \"a) (b\"\n", 2, "'contact' must not hold");
     }
 }

@@ -63,7 +63,7 @@ struct Pipeline {
             f.type = "google-trends-rss";
             f.url = "file:///dev/null";
             f.geo = geo;
-            feeds[geo] = {store.sync_feed(f, k_t0), f.name, geo};
+            feeds[geo] = {store.sync_feed(f, k_t0), f.name, geo, f.type};
         }
     }
 

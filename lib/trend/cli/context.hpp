@@ -96,6 +96,8 @@ using Command = std::function<int()>;
 void add_database_commands(CLI::App& app, Globals& g, Command& run);
 void add_daemon_commands(CLI::App& app, Globals& g, Command& run);
 void add_history_commands(CLI::App& app, Globals& g, Command& run);
+/** `trendctl parse` (parse_command.cpp). */
+void add_parse_command(CLI::App& app, Globals& g, Command& run);
 
 /** `trendctl status` (status_command.cpp). */
 int cmd_status(Globals& g);

@@ -116,7 +116,7 @@ void add_database_commands(CLI::App& app, Globals& g, Command& run) {
             const std::string term = a->term.empty() ? "" : text::normalize_term(a->term);
             return print_rows(g, store::spikes(db, since_iso(a->since), term),
                               {"id", "detected_at", "rule", "term", "geo", "traffic_label",
-                               "status", "draft_status", "draft_slug"});
+                               "sources", "status", "draft_status", "draft_slug"});
         };
     });
     auto* drafts = app.add_subcommand("drafts", "drafts and their status, newest first");

@@ -3,6 +3,7 @@
 
 #include "trend/feed/parser.hpp"
 #include "trend/feed/traffic.hpp"
+#include "trend/util/date_template.hpp"
 #include "trend/util/regex.hpp"
 #include "trend/util/text.hpp"
 
@@ -107,11 +108,13 @@ constexpr std::string_view k_daemon_keys[] = {"database",
                                               "max_concurrent_fetches",
                                               "max_fetches_per_host",
                                               "backoff_max",
-                                              "user_agent"};
-constexpr std::string_view k_feed_keys[] = {"name", "type", "url", "geo", "interval", "enabled"};
-constexpr std::string_view k_rule_keys[] = {"name",        "match",         "geo",
-                                            "min_traffic", "growth",        "window",
-                                            "cooldown",    "resolve_after", "action"};
+                                              "user_agent",
+                                              "contact"};
+constexpr std::string_view k_feed_keys[] = {"name",     "type",    "url",       "geo",
+                                            "interval", "enabled", "max_items", "frozen_after"};
+constexpr std::string_view k_rule_keys[] = {"name",        "match",    "geo",           "sources",
+                                            "min_traffic", "max_rank", "min_sources",   "growth",
+                                            "window",      "cooldown", "resolve_after", "action"};
 constexpr std::string_view k_drafter_keys[] = {"kind", "openai"};
 // api_key is known so that it gets its own error: the key never goes in the file.
 constexpr std::string_view k_openai_keys[] = {"base_url",
@@ -302,6 +305,9 @@ public:
         read_int(t, "max_concurrent_fetches", d.max_concurrent_fetches, 1, 1024);
         read_int(t, "max_fetches_per_host", d.max_fetches_per_host, 1, 64);
         read_string(t, "user_agent", d.user_agent);
+        read_string(t, "contact", d.contact);
+        if (d.contact.find_first_of("()\r\n") != std::string::npos)
+            error(t.get("contact"), "'contact' must not hold parentheses or line breaks");
         if (d.fetch_timeout.count() < 1)
             error(t.get("fetch_timeout"), "'fetch_timeout' must be at least 1s");
         if (d.connect_timeout.count() < 1)
@@ -317,6 +323,19 @@ public:
         read_string(t, "geo", f.geo);
         read_duration(t, "interval", f.interval);
         read_bool(t, "enabled", f.enabled);
+        read_int(t, "max_items", f.max_items, 1, 500);
+        if (t.get("max_items") != nullptr && t.get("type") != nullptr && f.type != "hacker-news")
+            error(t.get("max_items"), fmt::format("feed \"{}\": 'max_items' applies to "
+                                                  "hacker-news feeds only (a Firebase list)",
+                                                  f.name));
+        if (t.get("frozen_after") != nullptr) {
+            Seconds d{0};
+            read_duration(t, "frozen_after", d);
+            if (d < Seconds{1})
+                error(t.get("frozen_after"),
+                      fmt::format("feed \"{}\": 'frozen_after' must be at least 1s", f.name));
+            f.frozen_after = d;
+        }
         if (t.get("name") == nullptr)
             error_at(f.line, "[[feed]] needs a 'name'");
         else if (t.get("name")->is_string() && !valid_name(f.name))
@@ -342,7 +361,12 @@ public:
             error(t.get("url"), fmt::format("feed \"{}\": URL \"{}\" has no host", f.name, f.url));
             return;
         }
-        auto parts = split_url(f.url);
+        if (auto why = util::date_placeholder_error(f.url)) {
+            error(t.get("url"), fmt::format("feed \"{}\": URL \"{}\": {}", f.name, f.url, *why));
+            return;
+        }
+        // A URL with day placeholders is checked as it will be fetched.
+        auto parts = split_url(util::expand_date_placeholders(f.url, Timestamp{}));
         if (!parts ||
             (parts->scheme != "http" && parts->scheme != "https" && parts->scheme != "file")) {
             error(t.get("url"), fmt::format("feed \"{}\": \"{}\" is not an http, https or file URL",
@@ -356,7 +380,8 @@ public:
         if (f.interval < Seconds{1})
             error(t.get("interval"),
                   fmt::format("feed \"{}\": interval must be at least 1s", f.name));
-        else if (f.interval < Seconds{60} && !is_local_url(f.url))
+        else if (f.interval < Seconds{60} &&
+                 !is_local_url(util::expand_date_placeholders(f.url, Timestamp{})))
             error(t.get("interval"),
                   fmt::format("feed \"{}\": interval {} is under the 1m minimum for remote URLs",
                               f.name, format_duration(f.interval)));
@@ -385,6 +410,20 @@ public:
             }
         }
         read_strings(t, "geo", r.geo);
+        read_strings(t, "sources", r.sources);
+        for (const std::string& type : r.sources)
+            if (feed::parser_for(type) == nullptr)
+                error(element_of(t.get("sources"), type),
+                      fmt::format("rule \"{}\": unknown source type \"{}\" in 'sources' "
+                                  "(known: {})",
+                                  r.name, type, fmt::join(feed::known_feed_types(), ", ")));
+        if (t.get("max_rank") != nullptr) {
+            int rank = 0;
+            read_int(t, "max_rank", rank, 1, 1000);
+            r.max_rank = rank;
+        }
+        read_int(t, "min_sources", r.min_sources, 1,
+                 static_cast<std::int64_t>(feed::known_feed_types().size()));
         if (const toml::node* n = t.get("min_traffic")) {
             std::optional<std::int64_t> v;
             if (n->is_integer())
@@ -413,8 +452,20 @@ public:
             else
                 error(n, "'action' must be \"draft\" or \"record\"");
         }
-        if (!r.growth && t.get("min_traffic") == nullptr)
-            error_at(r.line, fmt::format("rule \"{}\" needs 'min_traffic' or 'growth'", r.name));
+        if (!r.growth && t.get("min_traffic") == nullptr && !r.max_rank)
+            error_at(r.line, fmt::format("rule \"{}\" needs 'min_traffic', 'growth' or "
+                                         "'max_rank'",
+                                         r.name));
+        // An rss entry's traffic is its rank: 1 is the most prominent, so thresholds upwards
+        // would select the least prominent entries.
+        const bool rss_only =
+            !r.sources.empty() && std::all_of(r.sources.begin(), r.sources.end(),
+                                              [](const std::string& s) { return s == "rss"; });
+        if (rss_only && (r.min_traffic > 0 || r.growth))
+            error(t.get(r.growth ? "growth" : "min_traffic"),
+                  fmt::format("rule \"{}\": an rss entry's traffic is its rank in the feed; use "
+                              "'max_rank' instead of '{}'",
+                              r.name, r.growth ? "growth" : "min_traffic"));
     }
 
     void drafter(const toml::table& t, DrafterConfig& d) {
@@ -567,7 +618,11 @@ void fill_defaults(Config& c) {
     if (d.control_socket.empty())
         d.control_socket = env_dir("RUNTIME_DIRECTORY", "/run/trendd") / "trendd.sock";
     if (d.user_agent.empty())
-        d.user_agent = "trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd)";
+        d.user_agent =
+            d.contact.empty()
+                ? std::string("trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd)")
+                : fmt::format("trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd; {})",
+                              d.contact);
 }
 
 } // namespace

@@ -27,6 +27,9 @@ struct DaemonConfig {
     int max_fetches_per_host = 4;
     Seconds backoff_max{6 * 3600};
     std::string user_agent; ///< default "trendd/<version> (+https://github.com/trendd/trendd)"
+    /** An e-mail address or URL where a site operator can reach whoever runs this trendd; the
+     *  default user_agent carries it (Wikimedia's API requires one). "" = none. */
+    std::string contact;
 };
 
 struct FeedConfig {
@@ -36,6 +39,11 @@ struct FeedConfig {
     std::string geo; ///< default: the url's geo= parameter, upper-cased
     Seconds interval{600};
     bool enabled = true;
+    /** hacker-news with a Firebase list URL (topstories.json): how many of its stories to fetch. */
+    int max_items = 30;
+    /** Health: the same content for this long is "frozen"; nullopt = learnt from the feed's own
+     *  history (docs/sources.md, "Source health"). */
+    std::optional<Seconds> frozen_after;
     int line = 0; ///< where it was declared, for messages
 };
 
@@ -43,9 +51,14 @@ enum class Action { draft, record };
 
 struct RuleConfig {
     std::string name;
-    std::vector<std::string> match; ///< normalised terms, or "re:<ECMAScript regex>"
-    std::vector<std::string> geo;   ///< feed names or geo codes; empty = all
+    std::vector<std::string> match;   ///< normalised terms, or "re:<ECMAScript regex>"
+    std::vector<std::string> geo;     ///< feed names or geo codes; empty = all
+    std::vector<std::string> sources; ///< feed types the rule applies to; empty = all
     std::int64_t min_traffic = 0;
+    std::optional<int> max_rank; ///< only items at this position of their feed or better
+    /** Draft only when this many independent source types (feed::platform_of) agree on the
+     *  story within `window`; 1 = the spike's own source is enough. */
+    int min_sources = 1;
     std::optional<double> growth; ///< factor over the term's own median
     Seconds window{7 * 86400};    ///< baseline window for growth
     Seconds cooldown{86400};

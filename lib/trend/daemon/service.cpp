@@ -106,6 +106,7 @@ public:
             s.feeds.push_back(st);
         s.totals = m_pipeline.store().totals();
         s.drafts_by_status = m_pipeline.store().drafts_by_status();
+        s.health = m_pipeline.store().feed_health_states();
         if (auto problem = util::writable_directory_problem(cfg.daemon.drafts_dir))
             s.problems.push_back("drafts_dir: " + *problem);
         s.writes_waiting = m_pipeline.writes().pending();

@@ -4,6 +4,8 @@
 #include "trend/util/json.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -62,6 +64,9 @@ std::vector<std::string> degraded_reasons(const DaemonStatus& s) {
         if (f.failures_in_row > 0)
             out.push_back(fmt::format("feed {} failing ({} in a row: {})", f.feed.name,
                                       f.failures_in_row, f.last_outcome));
+    for (const store::FeedHealthState& h : s.health)
+        if (!h.problems.empty())
+            out.push_back(fmt::format("feed {}: {}", h.feed, h.problems));
     if (s.totals.drafts_failed_24h > 0)
         out.push_back(
             fmt::format("{} draft(s) failed in the last 24h", s.totals.drafts_failed_24h));
@@ -180,6 +185,24 @@ std::string metrics_text(const DaemonStatus& s) {
         out += fmt::format("trendd_feed_last_success_timestamp_seconds{{feed=\"{}\"}} {}\n",
                            label(f.feed.name),
                            f.last_success_at ? f.last_success_at->time_since_epoch().count() : 0);
+    family("trendd_feed_degraded", "gauge",
+           "1 while a feed that answers is quiet or broken, by feed and reason (no_items, "
+           "frozen, schema_drift).");
+    for (const FeedSchedule& f : s.feeds) {
+        const auto h = std::find_if(s.health.begin(), s.health.end(),
+                                    [&](const store::FeedHealthState& x) {
+                                        return x.feed == f.feed.name;
+                                    });
+        const bool known = h != s.health.end();
+        const std::pair<const char*, bool> reasons[] = {
+            {"no_items", known && h->no_items},
+            {"frozen", known && h->frozen},
+            {"schema_drift", known && h->schema_drift},
+        };
+        for (const auto& [reason, on] : reasons)
+            out += fmt::format("trendd_feed_degraded{{feed=\"{}\",reason=\"{}\"}} {}\n",
+                               label(f.feed.name), reason, on ? 1 : 0);
+    }
     family("trendd_observations", "gauge", "Observations in the database.");
     out += fmt::format("trendd_observations {}\n", s.totals.observations);
     family("trendd_spikes", "gauge", "Spikes in the database.");

@@ -31,9 +31,12 @@ struct DaemonStatus {
     int fetches_active = 0;
     std::size_t fetches_waiting = 0;
     std::size_t writes_waiting = 0; ///< writes held back by a locked database
+    /** Feeds that answer but have gone quiet or broken (feed_health), by name. */
+    std::vector<store::FeedHealthState> health;
 };
 
-/** Why the daemon is degraded: a feed whose last poll failed, a draft that failed in the last
+/** Why the daemon is degraded: a feed whose last poll failed, a feed that answers but is
+ *  quiet or broken (no items, frozen content, schema drift), a draft that failed in the last
  *  24 hours or is retrying after an error, and every problem of the snapshot; empty when
  *  healthy. */
 [[nodiscard]] std::vector<std::string> degraded_reasons(const DaemonStatus& s);
@@ -42,7 +45,8 @@ struct DaemonStatus {
 [[nodiscard]] std::string status_json(const DaemonStatus& s);
 
 /** Prometheus text exposition format 0.0.4. Every series exists from the start (0 until
- *  something happens): polls of every feed by every outcome, drafts by every status. */
+ *  something happens): polls of every feed by every outcome, drafts by every status, the
+ *  health problems of every feed (trendd_feed_degraded{feed,reason}). */
 [[nodiscard]] std::string metrics_text(const DaemonStatus& s);
 
 } // namespace trend::daemon

@@ -9,9 +9,13 @@ namespace trend::detect {
 
 namespace {
 
-bool meets(const config::RuleConfig& r, std::optional<std::int64_t> traffic,
-           std::optional<double> baseline) {
-    if (!traffic || *traffic < r.min_traffic)
+bool within_rank(const config::RuleConfig& r, int rank) {
+    return !r.max_rank || (rank >= 1 && rank <= *r.max_rank);
+}
+
+bool meets(const config::RuleConfig& r, const Point& p, std::optional<double> baseline) {
+    const std::optional<std::int64_t> traffic = p.traffic;
+    if (!traffic || *traffic < r.min_traffic || !within_rank(r, p.rank))
         return false;
     if (r.growth && baseline)
         return static_cast<double>(*traffic) >= *r.growth * *baseline;
@@ -45,15 +49,17 @@ std::string group_thousands(std::int64_t n) {
 }
 
 bool qualifies(const Rule& rule, std::string_view term, std::string_view feed, std::string_view geo,
-               std::optional<std::int64_t> traffic) {
-    return traffic && *traffic >= rule.config().min_traffic && rule.applies_to(feed, geo) &&
-           rule.matches_term(term);
+               std::optional<std::int64_t> traffic, std::string_view feed_type, int rank) {
+    return traffic && *traffic >= rule.config().min_traffic &&
+           within_rank(rule.config(), rank) && rule.applies_to(feed, geo) &&
+           rule.applies_to_source(feed_type) && rule.matches_term(term);
 }
 
 Decision evaluate(const Rule& rule, const Input& in) {
     const config::RuleConfig& r = rule.config();
     Decision d;
-    if (!qualifies(rule, in.term, in.feed, in.geo, in.current.traffic))
+    if (!qualifies(rule, in.term, in.feed, in.geo, in.current.traffic, in.feed_type,
+                   in.current.rank))
         return d;
 
     if (in.last_spike && in.last_spike->open &&
@@ -65,13 +71,13 @@ Decision evaluate(const Rule& rule, const Input& in) {
 
     if (r.growth)
         d.baseline = median(std::vector<std::int64_t>(in.window.begin(), in.window.end()));
-    if (!meets(r, in.current.traffic, d.baseline))
+    if (!meets(r, in.current, d.baseline))
         return d;
 
     const bool previous_counts = in.previous && in.now - in.previous->at <= r.resolve_after;
     if (previous_counts) {
         d.previous_traffic = in.previous->traffic;
-        if (meets(r, in.previous->traffic, d.baseline))
+        if (meets(r, *in.previous, d.baseline))
             return d; // already above: no crossing
     }
 
@@ -81,9 +87,18 @@ Decision evaluate(const Rule& rule, const Input& in) {
     }
 
     const std::int64_t now_traffic = *in.current.traffic;
-    std::string why = fmt::format("{}+ reached the threshold {}", group_thousands(now_traffic),
-                                  group_thousands(r.min_traffic));
-    if (previous_counts && d.previous_traffic)
+    std::string why;
+    if (r.max_rank && r.min_traffic == 0)
+        why = fmt::format("rank {} is in the top {}", in.current.rank, *r.max_rank);
+    else
+        why = fmt::format("{}+ reached the threshold {}", group_thousands(now_traffic),
+                          group_thousands(r.min_traffic));
+    if (r.max_rank && r.min_traffic > 0)
+        why += fmt::format(" at rank {} (top {})", in.current.rank, *r.max_rank);
+    if (r.max_rank && r.min_traffic == 0)
+        why += previous_counts ? fmt::format(" (previously rank {})", in.previous->rank)
+                               : " (new in this feed)";
+    else if (previous_counts && d.previous_traffic)
         why += fmt::format(" (previously {}+)", group_thousands(*d.previous_traffic));
     else
         why += " (new in this feed)";

@@ -34,6 +34,7 @@ namespace trend::detect {
 struct Point {
     Timestamp at{};
     std::optional<std::int64_t> traffic;
+    int rank = 0; ///< position in its feed, 1 = first; 0 = unknown
 };
 
 /** The newest spike of the same (rule, term), in any feed. */
@@ -47,6 +48,7 @@ struct Input {
     std::string_view term; ///< normalised
     std::string_view feed; ///< feed name
     std::string_view geo;
+    std::string_view feed_type; ///< "hacker-news", ... ("" = unknown: rules with `sources` skip it)
     Point current;
     std::optional<Point> previous;        ///< the term's previous observation in this feed
     std::span<const std::int64_t> window; ///< its traffic in this feed over the rule's window
@@ -67,10 +69,12 @@ struct Decision {
     std::optional<std::int64_t> previous_traffic;
 };
 
-/** Cheap pre-check before loading history: does this observation qualify at all (the term and
- *  geo match and traffic >= min_traffic)? When false, evaluate() would return none. */
+/** Cheap pre-check before loading history: does this observation qualify at all (the term,
+ *  geo and source type match, traffic >= min_traffic, rank <= max_rank)? When false,
+ *  evaluate() would return none. */
 [[nodiscard]] bool qualifies(const Rule& rule, std::string_view term, std::string_view feed,
-                             std::string_view geo, std::optional<std::int64_t> traffic);
+                             std::string_view geo, std::optional<std::int64_t> traffic,
+                             std::string_view feed_type = {}, int rank = 0);
 
 /** The decision for one rule and one observation. */
 [[nodiscard]] Decision evaluate(const Rule& rule, const Input& in);

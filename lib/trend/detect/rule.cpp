@@ -41,6 +41,11 @@ bool Rule::applies_to(std::string_view feed_name, std::string_view geo) const {
     });
 }
 
+bool Rule::applies_to_source(std::string_view feed_type) const {
+    return m_config.sources.empty() || std::find(m_config.sources.begin(), m_config.sources.end(),
+                                                 feed_type) != m_config.sources.end();
+}
+
 std::vector<Rule> compile_rules(const std::vector<config::RuleConfig>& rules) {
     std::vector<Rule> out;
     out.reserve(rules.size());

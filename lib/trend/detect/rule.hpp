@@ -34,6 +34,9 @@ public:
 
     /** True when the rule's `geo` list is empty or names the feed or its geo (any case). */
     [[nodiscard]] bool applies_to(std::string_view feed_name, std::string_view geo) const;
+
+    /** True when the rule's `sources` list is empty or names the feed's type. */
+    [[nodiscard]] bool applies_to_source(std::string_view feed_type) const;
 };
 
 /** Compiles every rule of a config. */

@@ -50,10 +50,15 @@ std::string trend_map(const TrendInfo& t) {
 }
 
 std::string source_map(const Source& s) {
-    return fmt::format(
-        "{{title: {}, url: {}, source: {}, author: {}, published_at: {}, platform: {}}}",
+    std::string out = fmt::format(
+        "{{title: {}, url: {}, source: {}, author: {}, published_at: {}, platform: {}",
         quote(s.title), quote_url(s.url), quote(s.source), quote(s.author),
         s.published_at ? format_iso(*s.published_at) : "null", quote(s.platform));
+    if (s.points)
+        out += fmt::format(", points: {}", *s.points);
+    if (s.comments)
+        out += fmt::format(", comments: {}", *s.comments);
+    return out + "}";
 }
 
 std::string costs_map(const GenerationCosts& c) {

@@ -18,7 +18,10 @@ struct Source {
     std::string source;                      ///< publisher name
     std::string author{};                    ///< "" when unknown
     std::optional<Timestamp> published_at{}; ///< null when unknown
-    std::string platform = "news";           ///< StoryArticle::platform
+    /** Where it comes from: "news", "hackernews", "mastodon", ... (StoryArticle::platform). */
+    std::string platform = "news";
+    std::optional<std::int64_t> points{};    ///< a discussion's points (Hacker News)
+    std::optional<std::int64_t> comments{};  ///< a discussion's comments
 };
 
 /** The draft's picture: `cover` in the front matter, and the one entry of `images` (the list

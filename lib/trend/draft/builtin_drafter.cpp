@@ -3,6 +3,7 @@
 
 #include "trend/detect/detector.hpp"
 #include "trend/draft/markdown.hpp"
+#include "trend/draft/sources.hpp"
 #include "trend/draft/story.hpp"
 #include "trend/util/text.hpp"
 
@@ -91,8 +92,13 @@ std::vector<StoryArticle> select_articles(const std::vector<StoryArticle>& in) {
 
 std::vector<Source> sources_of(const std::vector<StoryArticle>& articles) {
     std::vector<Source> out;
-    for (const StoryArticle& a : articles)
-        out.push_back({a.title, a.url, a.source, a.author, a.published_at, a.platform});
+    for (const StoryArticle& a : articles) {
+        Source s{a.title, a.url, a.source};
+        s.platform = a.platform;
+        s.author = a.author;
+        s.published_at = a.published_at;
+        out.push_back(std::move(s));
+    }
     return out;
 }
 
@@ -102,7 +108,7 @@ std::string sources_section(const std::vector<Source>& sources, const Story& s) 
         b += fmt::format("{}. {}", i + 1, md::link(sources[i].title, sources[i].url));
         if (!sources[i].source.empty())
             b += fmt::format(", {}", md::text(sources[i].source));
-        b += '\n';
+        b += source_note(sources[i]) + '\n';
     }
     b += fmt::format("{}Search interest: Google Trends “Trending now” ({}), as observed by "
                      "trendd; figures are Google's approximate search buckets.\n",
@@ -123,6 +129,8 @@ std::vector<std::string> story_facts(const Story& s) {
         facts.push_back(fmt::format("related term trending at the same time: {} ({} shared news "
                                     "items)",
                                     r.term, r.shared_articles));
+    for (std::string& f : signal_facts(s))
+        facts.push_back(std::move(f));
     return facts;
 }
 
@@ -304,6 +312,8 @@ struct Writer {
 
     void sources(std::string& b) {
         d.sources = sources_of(articles);
+        for (Source& discussion : discussion_sources(s))
+            d.sources.push_back(std::move(discussion));
         b += sources_section(d.sources, s);
     }
 };

@@ -28,6 +28,7 @@ constexpr std::size_t k_max_name_bytes = 300;  // publisher names
 constexpr std::size_t k_max_url_bytes = 2048;
 constexpr std::size_t k_max_label_bytes = 64;
 constexpr std::size_t k_max_news_items = 20;
+constexpr std::size_t k_max_related = 10;
 
 // The `ht:` elements are matched by local name: their namespace URI has changed over time and
 // copies in the wild use a third, wrong one.
@@ -153,6 +154,22 @@ class ItemReader {
                 fmt::format("{}: {} news items, kept the first {}", where, seen, k_max_news_items));
     }
 
+    // The old daily feed listed related searches in <description>, comma-separated; the current
+    // feed leaves it empty.
+    void read_related(pugi::xml_node item, Item& out) const {
+        const std::string all = text_of(item.child("description"), k_max_text_bytes);
+        std::size_t start = 0;
+        while (start < all.size() && out.related.size() < k_max_related) {
+            std::size_t comma = all.find(',', start);
+            if (comma == std::string::npos)
+                comma = all.size();
+            std::string query = text::collapse_whitespace(all.substr(start, comma - start));
+            if (!query.empty() && text::normalize_term(query) != text::normalize_term(out.term))
+                out.related.push_back(cap_text(std::move(query), k_max_term_bytes));
+            start = comma + 1;
+        }
+    }
+
 public:
     ItemReader(bool old_format, Warnings& warnings)
         : m_old_format(old_format), m_warnings(warnings) {}
@@ -176,6 +193,7 @@ public:
         out.picture = url_of(child_by_local_name(item, "picture"), where);
         out.picture_source = text_of(child_by_local_name(item, "picture_source"), k_max_name_bytes);
         read_news(item, out, where);
+        read_related(item, out);
         return out;
     }
 };

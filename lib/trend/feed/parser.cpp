@@ -10,15 +10,16 @@ namespace {
 struct Entry {
     std::string_view type;
     ParseFn parse;
+    std::string_view platform;
 };
 
 // New feed types add one line here (and a parser file beside this one).
 constexpr std::array k_parsers{
-    Entry{"google-trends-rss", &parse_google_trends_rss},
-    Entry{"rss", &parse_rss},
-    Entry{"hacker-news", &parse_hacker_news},
-    Entry{"mastodon-trends", &parse_mastodon_trends},
-    Entry{"wikipedia-top", &parse_wikipedia_top},
+    Entry{"google-trends-rss", &parse_google_trends_rss, "google-trends"},
+    Entry{"rss", &parse_rss, "news"},
+    Entry{"hacker-news", &parse_hacker_news, "hackernews"},
+    Entry{"mastodon-trends", &parse_mastodon_trends, "mastodon"},
+    Entry{"wikipedia-top", &parse_wikipedia_top, "wikipedia"},
 };
 
 constexpr auto k_types = [] {
@@ -50,6 +51,15 @@ std::string_view traffic_kind_name(TrafficKind kind) noexcept {
         return "views";
     }
     return "?";
+}
+
+std::string_view platform_of(std::string_view type) noexcept {
+    if (type == "replay")
+        return "google-trends";
+    for (const auto& e : k_parsers)
+        if (e.type == type)
+            return e.platform;
+    return {};
 }
 
 ParseFn parser_for(std::string_view type) noexcept {

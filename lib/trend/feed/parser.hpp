@@ -36,6 +36,13 @@ using ParseFn = ParseResult (*)(std::string_view body, const ParseContext& ctx);
 /** The feed types trendd knows ("google-trends-rss", ...), for config validation. */
 [[nodiscard]] std::span<const std::string_view> known_feed_types() noexcept;
 
+/**
+ * The kind of source a feed type is, for corroboration: "google-trends", "news" (rss),
+ * "hackernews", "mastodon", "wikipedia"; "" for an unknown type. Two feeds of one platform
+ * are not independent sources. A backtest's "replay" feeds are "google-trends".
+ */
+[[nodiscard]] std::string_view platform_of(std::string_view type) noexcept;
+
 /** The parser of a type, or nullptr when the type is unknown. */
 [[nodiscard]] ParseFn parser_for(std::string_view type) noexcept;
 

@@ -86,6 +86,8 @@ struct Item {
     std::optional<Timestamp> updated_at;   ///< UTC
     std::optional<std::int64_t> comments;  ///< comment count (HN, slash:comments, thr:total)
     std::vector<DayCount> history;         ///< Mastodon: daily counts, newest first
+    /** Google Trends: related searches (the old daily feed's comma-separated <description>). */
+    std::vector<std::string> related;
 
     /**
      * Non-empty: ingestion skips this entry, for this reason ("no title", "filtered namespace

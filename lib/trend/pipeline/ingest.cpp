@@ -2,6 +2,7 @@
 #include "trend/pipeline/ingest.hpp"
 
 #include "trend/detect/detector.hpp"
+#include "trend/feed/parser.hpp"
 #include "trend/log/log.hpp"
 #include "trend/util/fs.hpp"
 #include "trend/util/text.hpp"
@@ -9,6 +10,12 @@
 #include <fmt/format.h>
 
 namespace trend::pipeline {
+
+void Ingestor::update_horizon() {
+    m_horizon = Seconds{0};
+    for (const detect::Rule& r : m_rules)
+        m_horizon = std::max({m_horizon, r.config().window, r.config().cooldown});
+}
 
 IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
                              const feed::Snapshot* snapshot, const store::Validators* validators,
@@ -19,28 +26,39 @@ IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
 
     // Resolution first: a spike whose term stopped trending long enough is over, so a new
     // crossing below can start a new story (cooldown permitting).
-    for (const detect::Rule& rule : m_rules)
+    for (const detect::Rule& rule : m_rules) {
         stats.resolved += m_store.resolve_spikes(rule.name(), rule.config().resolve_after, now);
+        if (rule.config().min_sources > 1)
+            m_store.expire_held(rule.name(), rule.config().window, now);
+    }
 
     if (snapshot != nullptr) {
         // A feed configured without a geo takes the one its document names.
-        const FeedRef ref{feed.id, feed.name, feed.geo.empty() ? snapshot->geo : feed.geo};
+        const FeedRef ref{feed.id, feed.name, feed.geo.empty() ? snapshot->geo : feed.geo,
+                          feed.type};
+        const std::string_view platform = feed::platform_of(feed.type);
+        std::vector<PolledItem> polled;
+        polled.reserve(snapshot->items.size());
         for (const feed::Item& item : snapshot->items) {
             const std::string norm = text::normalize_term(item.term);
             if (norm.empty() || !item.skip_reason.empty())
                 continue;
             const store::Id term_id = m_store.term_id(norm, item.term, now);
-            const store::Id obs_id = m_store.insert_observation(
-                stats.poll_id, feed.id, term_id, ref.geo, snapshot->fetched_at, item);
-            int position = 0;
-            for (const feed::NewsItem& news : item.news) {
-                if (news.url.empty())
-                    continue;
-                m_store.link_article(obs_id, m_store.upsert_article(news, snapshot->fetched_at),
-                                     ++position);
-            }
+            const store::Id obs_id =
+                m_store.insert_observation(stats.poll_id, feed.id, term_id, ref.geo,
+                                           snapshot->fetched_at, item, snapshot->traffic_kind);
+            link_articles(obs_id, item, *snapshot, platform);
             ++stats.observations;
-            detect_item(ref, stats.poll_id, term_id, obs_id, norm, item, now, stats);
+            polled.push_back({obs_id, term_id, &item});
+            detect_item(ref, stats.poll_id, polled.back(), norm, snapshot->traffic_kind, now,
+                        stats);
+        }
+        // Every item is a possible signal of a story, and may release a held draft.
+        for (const store::Id spike_id : m_stories.corroborate(
+                 ref, polled, snapshot->traffic_kind, m_rules, m_horizon, now)) {
+            stats.drafts.push_back(m_store.queue_draft(spike_id, now));
+            stats.announcements.push_back(fmt::format(
+                "spike {}: corroborated by {} now, its draft is queued", spike_id, feed.name));
         }
     }
     if (validators != nullptr)
@@ -53,27 +71,52 @@ IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
     return stats;
 }
 
-void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, store::Id term_id,
-                           store::Id observation_id, const std::string& norm,
-                           const feed::Item& item, Timestamp now, IngestStats& stats) {
+void Ingestor::link_articles(store::Id observation_id, const feed::Item& item,
+                             const feed::Snapshot& snapshot, std::string_view platform) {
+    int position = 0;
+    for (const feed::NewsItem& news : item.news) {
+        if (news.url.empty())
+            continue;
+        m_store.link_article(observation_id, m_store.upsert_article(news, snapshot.fetched_at),
+                             ++position);
+    }
+    // An rss entry, a Hacker News story's link and a Mastodon link card are articles: they
+    // can be read and cited. A Mastodon tag page, a Wikipedia article and an Ask HN discussion
+    // are not.
+    const bool is_article =
+        platform == "news" || (platform == "hackernews" && item.url != item.discussion_url) ||
+        (platform == "mastodon" && snapshot.traffic_kind == feed::TrafficKind::shares);
+    if (is_article && !item.url.empty() && position == 0)
+        m_store.link_article(observation_id,
+                             m_store.upsert_item_article(item, snapshot.title, platform,
+                                                         snapshot.fetched_at),
+                             1);
+}
+
+void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, const PolledItem& polled,
+                           const std::string& norm, feed::TrafficKind kind, Timestamp now,
+                           IngestStats& stats) {
+    const feed::Item& item = *polled.item;
     for (const detect::Rule& rule : m_rules) {
-        if (!detect::qualifies(rule, norm, feed.name, feed.geo, item.traffic.value))
+        if (!detect::qualifies(rule, norm, feed.name, feed.geo, item.traffic.value, feed.type,
+                               item.rank))
             continue;
         const config::RuleConfig& rc = rule.config();
         detect::Input in;
         in.term = norm;
         in.feed = feed.name;
         in.geo = feed.geo;
-        in.current = {now, item.traffic.value};
+        in.feed_type = feed.type;
+        in.current = {now, item.traffic.value, item.rank};
         in.now = now;
-        if (auto prev = m_store.previous_point(term_id, feed.id, poll_id))
-            in.previous = detect::Point{prev->at, prev->traffic};
+        if (auto prev = m_store.previous_point(polled.term_id, feed.id, poll_id))
+            in.previous = detect::Point{prev->at, prev->traffic, prev->rank};
         std::vector<std::int64_t> window;
         if (rc.growth) {
-            window = m_store.traffic_since(term_id, feed.id, now - rc.window, poll_id);
+            window = m_store.traffic_since(polled.term_id, feed.id, now - rc.window, poll_id);
             in.window = window;
         }
-        const auto last = m_store.last_spike(rule.name(), term_id);
+        const auto last = m_store.last_spike(rule.name(), polled.term_id);
         if (last)
             in.last_spike = detect::LastSpike{last->detected_at, last->last_seen_at, last->open};
 
@@ -84,9 +127,9 @@ void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, store::Id ter
             store::NewSpike s;
             s.rule = rule.name();
             s.action = rc.action;
-            s.term_id = term_id;
+            s.term_id = polled.term_id;
             s.feed_id = feed.id;
-            s.observation_id = observation_id;
+            s.observation_id = polled.observation_id;
             s.geo = feed.geo;
             s.detected_at = now;
             s.traffic = *item.traffic.value;
@@ -96,10 +139,14 @@ void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, store::Id ter
             s.reason = d.reason;
             const store::Id spike_id = m_store.insert_spike(s);
             stats.spikes.push_back(spike_id);
-            stats.announcements.push_back(fmt::format("spike {}: rule {} term \"{}\" in {}: {}",
-                                                      spike_id, rule.name(), item.term, feed.name,
-                                                      d.reason));
-            if (rc.action == config::Action::draft)
+            const Placement p = m_stories.place(feed, rule, spike_id, polled, norm, kind, now);
+            std::string line = fmt::format("spike {}: rule {} term \"{}\" in {}: {}; story {} ({})",
+                                           spike_id, rule.name(), item.term, feed.name, d.reason,
+                                           p.story_id, p.how);
+            if (!p.held.empty())
+                line += fmt::format("; draft held back, {}", p.held);
+            stats.announcements.push_back(std::move(line));
+            if (p.draft_now)
                 stats.drafts.push_back(m_store.queue_draft(spike_id, now));
         }
     }

@@ -3,45 +3,57 @@
 
 #include "trend/detect/rule.hpp"
 #include "trend/feed/snapshot.hpp"
+#include "trend/pipeline/stories.hpp"
 #include "trend/store/store.hpp"
 
 #include <vector>
 
 namespace trend::pipeline {
 
-/** A feed as the pipeline knows it: its row id, name and geo. */
+/** A feed as the pipeline knows it: its row id, name, geo and type. */
 struct FeedRef {
     store::Id id = 0;
     std::string name;
     std::string geo;
+    std::string type; ///< "google-trends-rss", ...: what rules' `sources` and stories see
 };
 
 struct IngestStats {
     store::Id poll_id = 0;
     int observations = 0;
     std::vector<store::Id> spikes; ///< spikes fired by this poll
-    std::vector<store::Id> drafts; ///< draft jobs queued by this poll
+    std::vector<store::Id> drafts; ///< draft jobs queued by this poll (held ones released too)
     int resolved = 0;              ///< spikes resolved at this poll
     std::vector<std::string> announcements; ///< log lines of new spikes, logged after commit
 };
 
 /**
  * Records one poll and everything it caused in ONE transaction: the polls row, the terms,
- * observations and articles of the snapshot, the feed's new validators, spike resolution,
- * detection, new spikes and their draft jobs. A crash at any point leaves either all of it or
- * none of it, so a trigger is never lost nor drafted twice.
+ * observations and articles of the snapshot (Google's news items, and the items that are
+ * articles themselves), the feed's new validators, spike resolution, detection, new spikes,
+ * their stories and signals (Stories), and their draft jobs: one per story, held back until a
+ * rule's `min_sources` agree. A crash at any point leaves either all of it or none of it, so a
+ * trigger is never lost nor drafted twice.
  *
  * Used by the daemon, `trendd --once`, `trendctl draft` and backtest alike. Not thread-safe.
  */
 class Ingestor final {
     store::Store& m_store;
     std::vector<detect::Rule> m_rules;
+    Stories m_stories{m_store};
+    /** How far back stories take signals: the longest window or cooldown of the rules. */
+    Seconds m_horizon{0};
 
 public:
     Ingestor(store::Store& store, std::vector<detect::Rule> rules)
-        : m_store(store), m_rules(std::move(rules)) {}
+        : m_store(store), m_rules(std::move(rules)) {
+        update_horizon();
+    }
 
-    void set_rules(std::vector<detect::Rule> rules) { m_rules = std::move(rules); }
+    void set_rules(std::vector<detect::Rule> rules) {
+        m_rules = std::move(rules);
+        update_horizon();
+    }
     [[nodiscard]] const std::vector<detect::Rule>& rules() const noexcept { return m_rules; }
 
     /** `snapshot` is null for polls that produced none (errors, 304). `validators` are stored
@@ -51,9 +63,13 @@ public:
                        Timestamp now);
 
 private:
-    void detect_item(const FeedRef& feed, store::Id poll_id, store::Id term_id,
-                     store::Id observation_id, const std::string& norm, const feed::Item& item,
-                     Timestamp now, IngestStats& stats);
+    void update_horizon();
+    /** Stores the articles an item carries: Google's news items, or the item itself. */
+    void link_articles(store::Id observation_id, const feed::Item& item,
+                       const feed::Snapshot& snapshot, std::string_view platform);
+    void detect_item(const FeedRef& feed, store::Id poll_id, const PolledItem& polled,
+                     const std::string& norm, feed::TrafficKind kind, Timestamp now,
+                     IngestStats& stats);
 };
 
 } // namespace trend::pipeline

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "trend/config/config.hpp"
+#include "trend/feed/parser.hpp"
 #include "trend/pipeline/ingest.hpp"
 #include "trend/pipeline/write_queue.hpp"
 #include "trend/fetch/http_client.hpp"
@@ -49,6 +50,15 @@ struct PollSummary {
  * configured feed to rows. Writes go through the WriteQueue, so a locked database delays the
  * recording (the poll's `done` waits with it), never the loop. Owned by and used on the event
  * loop thread.
+ *
+ * Besides one GET per poll:
+ *  - a URL with day placeholders (`{yesterday}`, util/date_template.hpp) is expanded from the
+ *    clock at each poll; when that day answers 404 (a list not published yet), the day before
+ *    is fetched instead;
+ *  - a hacker-news feed on a Firebase story list fetches the list, then its first `max_items`
+ *    stories, at most `max_fetches_per_host` at once (pipeline/firebase.hpp);
+ *  - every answer that is not a failure updates the feed's health (pipeline/health.hpp): one
+ *    warning when it goes quiet or breaks, one notice when that ends.
  */
 class Poller final {
     fetch::HttpClient& m_http;
@@ -72,9 +82,22 @@ public:
               std::function<void(PollSummary)> done);
 
 private:
+    /** A poll's answer, ready to record. */
+    struct Fetched {
+        fetch::Response response;
+        std::string url; ///< what was fetched (placeholders expanded)
+        /** Set when the answer was already parsed (a Firebase list and its items). */
+        std::optional<feed::ParseResult> parsed;
+    };
+
+    /** The answer of a Firebase list: its items are fetched, then it is recorded. */
+    void fetch_items(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
+                     Timestamp started, Fetched list, std::function<void(PollSummary)> done);
     void record(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
-                Timestamp started, fetch::Response response,
-                const std::function<void(PollSummary)>& done);
+                Timestamp started, Fetched fetched, const std::function<void(PollSummary)>& done);
+    /** Updates the feed's health after an answer (its own write, after the poll's). */
+    void check_health(const config::FeedConfig& feed, const feed::Snapshot* snapshot,
+                      bool not_modified, Timestamp at);
 };
 
 } // namespace trend::pipeline

@@ -52,7 +52,9 @@ private:
         f.url = "file://" + origin;
         f.geo = geo;
         const store::Id id = m_store.sync_feed(f, now);
-        return m_feeds.emplace(name, pipeline::FeedRef{id, name, geo}).first->second;
+        // Recorded history is Google Trends: rules with `sources` see it as such.
+        return m_feeds.emplace(name, pipeline::FeedRef{id, name, geo, "google-trends-rss"})
+            .first->second;
     }
 };
 

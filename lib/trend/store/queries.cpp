@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "trend/store/queries.hpp"
 
+#include "trend/util/text.hpp"
+
 #include <SQLiteCpp/Statement.h>
+
+#include <set>
 
 #include <stdexcept>
 #include <string>
@@ -23,17 +27,53 @@ std::optional<Timestamp> optional_time(const SQLite::Column& c) {
     return c.isNull() ? std::nullopt : parse_iso(c.getString());
 }
 
+/** The story's other terms and Google's related searches (as related terms, after those
+ *  that share coverage), and what each source said about it (signals). */
+void load_story_sources(SQLite::Database& db, Id story_id, draft::Story& s) {
+    std::set<std::string> known{text::normalize_term(s.term)};
+    for (const draft::RelatedTerm& r : s.related)
+        known.insert(text::normalize_term(r.term));
+    {
+        SQLite::Statement q(db, "SELECT norm, display FROM story_terms WHERE story_id = :story "
+                                "ORDER BY role = 'related search', added_at, norm LIMIT 20");
+        q.bind(":story", story_id);
+        while (q.executeStep())
+            if (known.insert(q.getColumn(0).getString()).second)
+                s.related.push_back({q.getColumn(1).getString(), 0});
+    }
+    SQLite::Statement q(db, "SELECT g.platform, f.name, g.term, coalesce(g.url, ''), "
+                            "g.traffic_label, g.traffic_kind, g.comments, g.seen_at "
+                            "FROM story_signals g JOIN feeds f ON f.id = g.feed_id "
+                            "WHERE g.story_id = :story "
+                            "ORDER BY g.platform, g.level DESC, g.seen_at DESC, g.id LIMIT 20");
+    q.bind(":story", story_id);
+    while (q.executeStep()) {
+        draft::StorySignal g;
+        g.platform = q.getColumn(0).getString();
+        g.feed = q.getColumn(1).getString();
+        g.term = q.getColumn(2).getString();
+        g.url = q.getColumn(3).getString();
+        g.traffic_label = q.getColumn(4).getString();
+        g.traffic_kind = q.getColumn(5).getString();
+        if (!q.getColumn(6).isNull())
+            g.comments = q.getColumn(6).getInt64();
+        g.seen_at = ts(q.getColumn(7));
+        s.signals.push_back(std::move(g));
+    }
+}
+
 } // namespace
 
 draft::Story load_story(SQLite::Database& db, Id spike_id) {
     draft::Story s;
     std::int64_t term_id = 0;
+    std::optional<Id> story_id;
     std::string detected;
     {
         SQLite::Statement q(db,
                             "SELECT s.rule, t.display, s.geo, f.name, s.detected_at, s.traffic, "
                             "s.traffic_label, s.reason, coalesce(o.picture_url, ''), "
-                            "coalesce(o.picture_source, ''), s.term_id "
+                            "coalesce(o.picture_source, ''), s.term_id, s.story_id "
                             "FROM spikes s JOIN terms t ON t.id = s.term_id "
                             "JOIN feeds f ON f.id = s.feed_id "
                             "JOIN observations o ON o.id = s.observation_id WHERE s.id = ?");
@@ -53,20 +93,28 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
         s.picture = q.getColumn(8).getString();
         s.picture_source = q.getColumn(9).getString();
         term_id = q.getColumn(10).getInt64();
+        if (!q.getColumn(11).isNull())
+            story_id = q.getColumn(11).getInt64();
     }
     {
         SQLite::Statement q(
             db, "SELECT a.title, a.url, coalesce(a.source, ''), "
                 "coalesce(a.picture_url, ''), coalesce(a.snippet, ''), "
-                "min(a.first_seen_at), max(o.observed_at) AS last "
+                "min(a.first_seen_at), max(o.observed_at) AS last, coalesce(a.author, ''), "
+                "a.published_at, a.platform "
                 "FROM observations o "
                 "JOIN observation_articles oa ON oa.observation_id = o.id "
                 "JOIN articles a ON a.id = oa.article_id "
-                "WHERE o.term_id = :term "
+                // The term's coverage, and what the story's other sources linked to.
+                "WHERE (o.term_id = :term OR EXISTS (SELECT 1 FROM story_signals g "
+                "  WHERE g.story_id = :story AND g.feed_id = o.feed_id "
+                "  AND g.term_id = o.term_id)) "
                 "AND o.observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
                 "AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after) "
                 "GROUP BY a.id ORDER BY last DESC, min(oa.position), a.id LIMIT 20");
         q.bind(":term", term_id);
+        if (story_id)
+            q.bind(":story", *story_id);
         q.bind(":at", detected);
         q.bind(":before", k_before);
         q.bind(":after", k_after);
@@ -78,6 +126,9 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
             a.picture = q.getColumn(3).getString();
             a.snippet = q.getColumn(4).getString();
             a.first_seen_at = ts(q.getColumn(5));
+            a.author = q.getColumn(7).getString();
+            a.published_at = optional_time(q.getColumn(8));
+            a.platform = q.getColumn(9).getString();
             s.articles.push_back(std::move(a));
         }
     }
@@ -143,6 +194,8 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
         while (q.executeStep())
             s.related.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt()});
     }
+    if (story_id)
+        load_story_sources(db, *story_id, s);
     return s;
 }
 
@@ -239,8 +292,8 @@ Rows select(SQLite::Database& db, const std::string& sql, const std::vector<Valu
 
 Rows feed_health(SQLite::Database& db) {
     return select(db, "SELECT feed, type, geo, enabled, last_poll_at, last_outcome, last_error, "
-                      "last_items, last_success_at, failures_in_row, polls_24h, failures_24h "
-                      "FROM v_feed_health ORDER BY feed");
+                      "last_items, last_success_at, failures_in_row, polls_24h, failures_24h, "
+                      "health FROM v_feed_health ORDER BY feed");
 }
 
 Rows newest_observations(SQLite::Database& db, int n) {
@@ -257,7 +310,8 @@ Rows spikes(SQLite::Database& db, const std::string& since, const std::string& t
                   "SELECT s.spike_id AS id, s.detected_at, s.rule, s.term, s.geo, s.feed, "
                   "s.traffic_label, s.traffic, s.previous_traffic, s.baseline, s.status, "
                   "s.resolved_at, s.duration_minutes, s.action, s.draft_id, s.draft_status, "
-                  "s.draft_slug, s.reason FROM v_spikes s JOIN spikes x ON x.id = s.spike_id "
+                  "s.draft_slug, s.story_id, s.story_match, s.sources, s.source_count, "
+                  "s.strength, s.held, s.reason FROM v_spikes s JOIN spikes x ON x.id = s.spike_id "
                   "JOIN terms t ON t.id = x.term_id "
                   "WHERE s.detected_at >= ? AND (? = '' OR t.norm = ?) "
                   "ORDER BY s.detected_at DESC, s.spike_id DESC",
@@ -390,8 +444,25 @@ Rows draft_document(SQLite::Database& db, const std::string& id_or_slug) {
 }
 
 Rows export_observations(SQLite::Database& db) {
+    // The recorded series holds search trends: other sources' numbers mean something else.
     return select(db, "SELECT o.observed_at, o.geo, o.title AS term, o.traffic_label, o.rank, "
-                      "o.started_at FROM observations o ORDER BY o.observed_at, o.feed_id, o.rank");
+                      "o.started_at FROM observations o "
+                      "WHERE coalesce(o.traffic_kind, 'searches') = 'searches' "
+                      "ORDER BY o.observed_at, o.feed_id, o.rank");
+}
+
+std::vector<FeedHealthState> feed_health_states(SQLite::Database& db) {
+    SQLite::Statement q(db, "SELECT f.name, h.no_items_since IS NOT NULL, "
+                            "h.frozen_since IS NOT NULL, h.drift_since IS NOT NULL, "
+                            "coalesce(h.problems, '') FROM feeds f "
+                            "LEFT JOIN feed_health h ON h.feed_id = f.id "
+                            "WHERE f.enabled ORDER BY f.name");
+    std::vector<FeedHealthState> out;
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt() != 0,
+                       q.getColumn(2).getInt() != 0, q.getColumn(3).getInt() != 0,
+                       q.getColumn(4).getString()});
+    return out;
 }
 
 } // namespace trend::store

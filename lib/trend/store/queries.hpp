@@ -54,6 +54,15 @@ struct Totals {
     std::optional<Timestamp> last_observation_at;
 };
 
+/** A feed's health as status and metrics show it (feed_health). */
+struct FeedHealthState {
+    std::string feed;
+    bool no_items = false;
+    bool frozen = false;
+    bool schema_drift = false;
+    std::string problems; ///< in words, "" when healthy
+};
+
 /** What the webhook says about a finished draft. */
 struct DraftSummary {
     Id draft_id = 0;
@@ -110,6 +119,8 @@ drafts_by_status(SQLite::Database& db);
 [[nodiscard]] Rows spikes_with_drafts(SQLite::Database& db);
 /** The Markdown of a draft by id or slug, with its id, status and path. */
 [[nodiscard]] Rows draft_document(SQLite::Database& db, const std::string& id_or_slug);
+/** Every enabled feed's health, by name. */
+[[nodiscard]] std::vector<FeedHealthState> feed_health_states(SQLite::Database& db);
 /** Every observation in the JSON Lines form of the recorded series (trendctl export). */
 [[nodiscard]] Rows export_observations(SQLite::Database& db);
 

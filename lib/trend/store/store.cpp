@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "trend/store/store.hpp"
 
+#include "trend/store/statement.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,36 +11,19 @@ namespace trend::store {
 
 namespace {
 
-/** Binds text, or NULL for "". */
-void bind_text_or_null(SQLite::Statement& s, const char* name, const std::string& v) {
-    if (v.empty())
-        s.bind(name);
-    else
-        s.bind(name, v);
-}
+using detail::bind_text_or_null;
+using detail::exec_reset;
+using detail::Reuse;
 
-/** Leaves a cached statement ready for its next use however this use ends: an exception (a
- *  full disk, a busy database) must not break the statement until the daemon restarts. */
-class Reuse final {
-    SQLite::Statement& m_s;
-
-public:
-    explicit Reuse(SQLite::Statement& s) noexcept : m_s(s) {}
-    ~Reuse() {
-        m_s.tryReset();
-        try {
-            m_s.clearBindings();
-        } catch (...) {
-        }
-    }
-    Reuse(const Reuse&) = delete;
-    Reuse& operator=(const Reuse&) = delete;
-};
-
-/** Runs a statement that returns no rows and makes it ready for the next use. */
-int exec_reset(SQLite::Statement& s) {
-    Reuse reuse(s);
-    return s.exec();
+/** A JSON array of strings. */
+std::string json_array(const std::vector<std::string>& items) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartArray();
+    for (const std::string& i : items)
+        w.String(i.data(), static_cast<rapidjson::SizeType>(i.size()));
+    w.EndArray();
+    return buf.GetString();
 }
 
 } // namespace
@@ -46,28 +31,33 @@ int exec_reset(SQLite::Statement& s) {
 Store::Store(const std::filesystem::path& path, Durability durability)
     : m_db(open_database(path, Access::read_write)),
       m_insert_poll(m_db, "INSERT INTO polls (feed_id, started_at, duration_ms, http_status, "
-                          "bytes, items, outcome, error, retry_after_s) VALUES (:feed_id, "
-                          ":started_at, :duration_ms, :http_status, :bytes, :items, :outcome, "
-                          ":error, :retry_after)"),
+                          "bytes, items, outcome, error, retry_after_s, url, as_of) VALUES "
+                          "(:feed_id, :started_at, :duration_ms, :http_status, :bytes, :items, "
+                          ":outcome, :error, :retry_after, :url, :as_of)"),
       m_find_term(m_db, "SELECT id FROM terms WHERE norm = :norm"),
       m_insert_term(m_db, "INSERT INTO terms (norm, display, first_seen_at) "
                           "VALUES (:norm, :display, :at)"),
       m_insert_observation(m_db,
                            "INSERT INTO observations (poll_id, feed_id, term_id, observed_at, "
                            "started_at, geo, rank, traffic, traffic_label, title, picture_url, "
-                           "picture_source) VALUES (:poll_id, :feed_id, :term_id, :observed_at, "
-                           ":started_at, :geo, :rank, :traffic, :label, :title, :picture, "
-                           ":picture_source)"),
+                           "picture_source, traffic_kind, url, discussion_url, author, "
+                           "published_at, comments, summary, related) VALUES (:poll_id, "
+                           ":feed_id, :term_id, :observed_at, :started_at, :geo, :rank, "
+                           ":traffic, :label, :title, :picture, :picture_source, :kind, :url, "
+                           ":discussion, :author, :published, :comments, :summary, :related)"),
       m_upsert_article(m_db, "INSERT INTO articles (url, title, source, picture_url, snippet, "
-                             "first_seen_at, last_seen_at) VALUES (:url, :title, :source, "
-                             ":picture, :snippet, :at, :at) ON CONFLICT(url) DO UPDATE SET "
+                             "first_seen_at, last_seen_at, author, published_at, platform) "
+                             "VALUES (:url, :title, :source, :picture, :snippet, :at, :at, "
+                             ":author, :published, :platform) ON CONFLICT(url) DO UPDATE SET "
                              "last_seen_at = excluded.last_seen_at, "
                              "snippet = coalesce(articles.snippet, excluded.snippet), "
-                             "picture_url = coalesce(articles.picture_url, excluded.picture_url) "
-                             "RETURNING id"),
+                             "picture_url = coalesce(articles.picture_url, excluded.picture_url), "
+                             "author = coalesce(articles.author, excluded.author), "
+                             "published_at = coalesce(articles.published_at, "
+                             "excluded.published_at) RETURNING id"),
       m_link_article(m_db, "INSERT OR IGNORE INTO observation_articles (observation_id, "
                            "article_id, position) VALUES (:obs, :article, :pos)"),
-      m_previous_point(m_db, "SELECT observed_at, traffic, traffic_label FROM observations "
+      m_previous_point(m_db, "SELECT observed_at, traffic, traffic_label, rank FROM observations "
                              "WHERE term_id = :term AND feed_id = :feed AND poll_id < :poll "
                              "ORDER BY observed_at DESC, id DESC LIMIT 1"),
       m_window(m_db, "SELECT traffic FROM observations WHERE term_id = :term AND feed_id = :feed "
@@ -83,6 +73,8 @@ Store::Store(const std::filesystem::path& path, Durability durability)
                            "'open', :at)"),
       m_touch_spike(m_db, "UPDATE spikes SET last_seen_at = max(last_seen_at, :at) "
                           "WHERE id = :id AND status = 'open'"),
+      m_touch_story(m_db, "UPDATE stories SET last_seen_at = max(last_seen_at, :at) "
+                          "WHERE id = (SELECT story_id FROM spikes WHERE id = :id)"),
       m_insert_draft(m_db, "INSERT INTO drafts (spike_id, status, created_at) "
                            "VALUES (:spike, 'queued', :at)") {
     if (durability == Durability::scratch)
@@ -154,6 +146,9 @@ Id Store::insert_poll(const PollRecord& p) {
     bind_text_or_null(s, ":error", p.error);
     if (p.retry_after)
         s.bind(":retry_after", static_cast<std::int64_t>(p.retry_after->count()));
+    bind_text_or_null(s, ":url", p.url);
+    if (p.as_of)
+        s.bind(":as_of", format_iso(*p.as_of));
     exec_reset(s);
     return m_db.getLastInsertRowid();
 }
@@ -173,7 +168,8 @@ Id Store::term_id(const std::string& norm, const std::string& display, Timestamp
 }
 
 Id Store::insert_observation(Id poll_id, Id feed_id, Id term_id, const std::string& geo,
-                             Timestamp observed_at, const feed::Item& item) {
+                             Timestamp observed_at, const feed::Item& item,
+                             feed::TrafficKind kind) {
     SQLite::Statement& s = m_insert_observation;
     s.bind(":poll_id", poll_id);
     s.bind(":feed_id", feed_id);
@@ -189,6 +185,17 @@ Id Store::insert_observation(Id poll_id, Id feed_id, Id term_id, const std::stri
     s.bind(":title", item.term);
     bind_text_or_null(s, ":picture", item.picture);
     bind_text_or_null(s, ":picture_source", item.picture_source);
+    s.bind(":kind", std::string(feed::traffic_kind_name(kind)));
+    bind_text_or_null(s, ":url", item.url);
+    bind_text_or_null(s, ":discussion", item.discussion_url);
+    bind_text_or_null(s, ":author", item.author);
+    if (item.published_at)
+        s.bind(":published", format_iso(*item.published_at));
+    if (item.comments)
+        s.bind(":comments", *item.comments);
+    bind_text_or_null(s, ":summary", item.summary);
+    if (!item.related.empty())
+        s.bind(":related", json_array(item.related));
     exec_reset(s);
     return m_db.getLastInsertRowid();
 }
@@ -202,6 +209,25 @@ Id Store::upsert_article(const feed::NewsItem& n, Timestamp seen_at) {
     bind_text_or_null(s, ":picture", n.picture);
     bind_text_or_null(s, ":snippet", n.snippet);
     s.bind(":at", format_iso(seen_at));
+    s.bind(":platform", "news");
+    s.executeStep();
+    return s.getColumn(0).getInt64();
+}
+
+Id Store::upsert_item_article(const feed::Item& item, const std::string& source,
+                              std::string_view platform, Timestamp seen_at) {
+    SQLite::Statement& s = m_upsert_article;
+    Reuse reuse(s);
+    s.bind(":url", item.url);
+    s.bind(":title", item.term);
+    bind_text_or_null(s, ":source", item.publisher.empty() ? source : item.publisher);
+    bind_text_or_null(s, ":picture", item.picture);
+    bind_text_or_null(s, ":snippet", item.summary);
+    s.bind(":at", format_iso(seen_at));
+    bind_text_or_null(s, ":author", item.author);
+    if (item.published_at)
+        s.bind(":published", format_iso(*item.published_at));
+    s.bind(":platform", std::string(platform));
     s.executeStep();
     return s.getColumn(0).getInt64();
 }
@@ -226,6 +252,7 @@ std::optional<TrafficPoint> Store::previous_point(Id term_id, Id feed_id, Id pol
         if (!s.getColumn(1).isNull())
             p.traffic = s.getColumn(1).getInt64();
         p.label = s.getColumn(2).getString();
+        p.rank = s.getColumn(3).getInt();
         out = std::move(p);
     }
     return out;
@@ -283,6 +310,9 @@ void Store::touch_spike(Id spike_id, Timestamp seen_at) {
     m_touch_spike.bind(":id", spike_id);
     m_touch_spike.bind(":at", format_iso(seen_at));
     exec_reset(m_touch_spike);
+    m_touch_story.bind(":id", spike_id);
+    m_touch_story.bind(":at", format_iso(seen_at));
+    exec_reset(m_touch_story);
 }
 
 int Store::resolve_spikes(const std::string& rule, Seconds resolve_after, Timestamp now) {

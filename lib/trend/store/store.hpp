@@ -38,6 +38,8 @@ struct PollRecord {
     fetch::Outcome outcome = fetch::Outcome::ok;
     std::string error; ///< "" = NULL
     std::optional<Seconds> retry_after; ///< what the server asked for, if anything
+    std::string url; ///< the URL fetched when it is not the feed's own ("" = NULL)
+    std::optional<Timestamp> as_of; ///< the period its numbers describe (wikipedia-top: the day)
 };
 
 /** The conditional-GET validators of a feed. */
@@ -51,6 +53,7 @@ struct TrafficPoint {
     Timestamp at{};
     std::optional<std::int64_t> traffic;
     std::string label;
+    int rank = 0;
 };
 
 /** The newest spike of a (rule, term). */
@@ -111,6 +114,71 @@ struct DraftRecord {
     std::string last_error; ///< kept on success too: why an LLM job fell back to built-in
 };
 
+/** A story's term, for matching new spikes and items to it (stories.cpp). */
+struct StoryTerm {
+    Id story_id = 0;
+    std::string norm;
+    std::string display;
+};
+
+/** What one source said about a story (story_signals). */
+struct NewSignal {
+    Id story_id = 0;
+    Id feed_id = 0;
+    Id term_id = 0;
+    Id observation_id = 0;
+    std::string platform;
+    std::string term; ///< as the source wrote it
+    std::string url;  ///< "" = NULL
+    std::optional<std::int64_t> traffic;
+    std::string traffic_label;
+    std::string traffic_kind;
+    int rank = 0;
+    std::optional<std::int64_t> comments;
+    double level = 0;
+    std::string match; ///< "spike", or how the item matched (detect::to_string(TopicMatch))
+    Timestamp seen_at{};
+};
+
+/** The newest observation of a (feed, term): a candidate signal of a new story. */
+struct RecentItem {
+    Id observation_id = 0;
+    Id feed_id = 0;
+    Id term_id = 0;
+    std::string feed_type;
+    std::string title;
+    std::string url;
+    std::string discussion_url;
+    std::optional<std::int64_t> traffic;
+    std::string traffic_label;
+    std::string traffic_kind;
+    int rank = 0;
+    std::optional<std::int64_t> comments;
+    Timestamp observed_at{};
+};
+
+/** The draft spike of a story whose draft job waits for corroboration. */
+struct HeldDraft {
+    Id spike_id = 0;
+    std::string rule;
+    Timestamp detected_at{};
+};
+
+/** A feed's health state (feed_health), as pipeline/health.hpp reads and writes it. */
+struct FeedHealthRow {
+    std::string content_hash;
+    std::optional<Timestamp> content_since;
+    int content_polls = 0;
+    std::optional<double> change_interval_s;
+    int changes = 0;
+    std::string fields; ///< the evaluator's own encoding
+    std::optional<Timestamp> no_items_since;
+    std::optional<Timestamp> frozen_since;
+    std::optional<Timestamp> drift_since;
+    std::string drift_fields;
+    std::string problems; ///< "" = healthy
+};
+
 /** How much a crash may cost. */
 enum class Durability {
     normal,  ///< WAL with synchronous=NORMAL: a committed transaction survives a crash
@@ -130,6 +198,7 @@ class Store final {
     SQLite::Statement m_last_spike;
     SQLite::Statement m_insert_spike;
     SQLite::Statement m_touch_spike;
+    SQLite::Statement m_touch_story;
     SQLite::Statement m_insert_draft;
 
 public:
@@ -165,11 +234,18 @@ public:
     Id insert_poll(const PollRecord& poll);
     /** The id of a term by its normalised form, creating it with `display` when new. */
     Id term_id(const std::string& norm, const std::string& display, Timestamp now);
-    /** One item of a poll's snapshot; returns the observations row id. */
+    /** One item of a poll's snapshot, with what its source says (url, author, comments, ...,
+     *  its traffic `kind`); returns the observations row id. */
     Id insert_observation(Id poll_id, Id feed_id, Id term_id, const std::string& geo,
-                          Timestamp observed_at, const feed::Item& item);
+                          Timestamp observed_at, const feed::Item& item,
+                          feed::TrafficKind kind = feed::TrafficKind::searches);
     /** Inserts or refreshes an article by URL; returns its id. */
     Id upsert_article(const feed::NewsItem& news, Timestamp seen_at);
+    /** An item that is itself an article (an rss entry, an HN story's link, a Mastodon link
+     *  card): its url, title, `source` (publisher), author, published time, summary and
+     *  picture, first seen on `platform` ("news", "hackernews", "mastodon"). Returns its id. */
+    Id upsert_item_article(const feed::Item& item, const std::string& source,
+                           std::string_view platform, Timestamp seen_at);
     /** Ties an article to the observation that carried it, at its 1-based position. */
     void link_article(Id observation_id, Id article_id, int position);
 
@@ -188,6 +264,56 @@ public:
     int resolve_spikes(const std::string& rule, Seconds resolve_after, Timestamp now);
     /** Queues the draft job of a spike (drafts.spike_id is unique). */
     Id queue_draft(Id spike_id, Timestamp now);
+
+    // ---- stories and their signals (stories.cpp) -------------------------------------------
+
+    /** The spike terms of every story seen (last_seen_at) since `since`, newest story first. */
+    [[nodiscard]] std::vector<StoryTerm> story_terms_since(Timestamp since);
+    /** The newest story seen since `since` that goes by `norm`, with the term's role there
+     *  ("spike" or "related search"). */
+    [[nodiscard]] std::optional<std::pair<Id, std::string>> story_by_term(const std::string& norm,
+                                                                         Timestamp since);
+    /** The newest story seen since `since` one of whose signals' observations (since then)
+     *  carried an article that `observation_id` carries too. */
+    [[nodiscard]] std::optional<Id> story_sharing_coverage(Id observation_id, Timestamp since);
+    /** (story, headline) of the articles its signals' observations carried since `since`, for
+     *  stories seen since then. */
+    [[nodiscard]] std::vector<std::pair<Id, std::string>> story_headlines(Timestamp since);
+    /** The article headlines an observation carried. */
+    [[nodiscard]] std::vector<std::string> observation_headlines(Id observation_id);
+    Id create_story(const std::string& title, Timestamp now);
+    /** Adds a term to a story (once); `role` is "spike" or "related search". */
+    void add_story_term(Id story_id, const std::string& norm, const std::string& display,
+                        std::string_view role, Timestamp now);
+    /** Makes a spike a member of a story (`how` it joined); the story's first spike when it
+     *  has none, and its last_seen_at moves to `now`. */
+    void join_story(Id spike_id, Id story_id, std::string_view how, Timestamp now);
+    /** The spike whose draft is the story's, if one was chosen. */
+    [[nodiscard]] std::optional<Id> story_draft_spike(Id story_id);
+    void set_story_draft_spike(Id story_id, Id spike_id);
+    /** Records (or refreshes) what a source said about a story. */
+    void upsert_signal(const NewSignal& signal);
+    /** Independent source types (platforms) among a story's signals. */
+    [[nodiscard]] int story_source_count(Id story_id);
+    /** The newest observation of every (feed, term) observed since `since` in feeds other than
+     *  `exclude_feed`. */
+    [[nodiscard]] std::vector<RecentItem> recent_items(Timestamp since, Id exclude_feed);
+    /** Holds a spike's draft job back, saying why. */
+    void hold_draft(Id spike_id, const std::string& why);
+    /** The story's draft spike while its draft is held back (waiting for corroboration). */
+    [[nodiscard]] std::optional<HeldDraft> held_draft(Id story_id);
+    /** The held spike's draft is queued: it is no longer held. */
+    void release_held(Id spike_id);
+    /** Held spikes of `rule` detected `window` or more before `now` will never draft: says so.
+     *  Returns how many. */
+    int expire_held(const std::string& rule, Seconds window, Timestamp now);
+
+    // ---- feed health (health.cpp) ----------------------------------------------------------
+
+    [[nodiscard]] std::optional<FeedHealthRow> feed_health(Id feed_id);
+    void save_feed_health(Id feed_id, const FeedHealthRow& row, Timestamp now);
+    /** Every enabled feed's health (queries.hpp feed_health_states). */
+    [[nodiscard]] std::vector<FeedHealthState> feed_health_states();
 
     /** Puts jobs left in 'drafting' by a crash back in the queue. Only the process that owns
      *  the queue calls it, at start (trendd, trendd --once). Returns how many. */
