@@ -5,6 +5,7 @@
 #include "trend/feed/snapshot.hpp"
 #include "trend/store/store.hpp"
 
+#include <span>
 #include <vector>
 
 namespace trend::pipeline {
@@ -19,10 +20,19 @@ struct FeedRef {
 struct IngestStats {
     store::Id poll_id = 0;
     int observations = 0;
-    std::vector<store::Id> spikes; ///< spikes fired by this poll
-    std::vector<store::Id> drafts; ///< draft jobs queued by this poll
-    int resolved = 0;              ///< spikes resolved at this poll
+    std::vector<store::Id> spikes;          ///< spikes fired by this poll
+    std::vector<store::Id> drafts;          ///< draft jobs queued by this poll
+    int resolved = 0;                       ///< spikes resolved at this poll
     std::vector<std::string> announcements; ///< log lines of new spikes, logged after commit
+};
+
+/** One poll for Ingestor::record_batch: the arguments of Ingestor::record. */
+struct PollInput {
+    FeedRef feed;
+    store::PollRecord poll;
+    const feed::Snapshot* snapshot = nullptr;
+    const store::Validators* validators = nullptr;
+    Timestamp now{};
 };
 
 /**
@@ -50,7 +60,17 @@ public:
                        const feed::Snapshot* snapshot, const store::Validators* validators,
                        Timestamp now);
 
+    /** Records `polls` in order, exactly as record() one after the other would, but in ONE
+     *  transaction: all of them or none. For a replay (backtest), where a commit per poll
+     *  costs more than the poll itself. Spikes are announced after the commit. */
+    std::vector<IngestStats> record_batch(std::span<const PollInput> polls);
+
 private:
+    /** record() inside the caller's transaction; announcements are left in the stats. */
+    IngestStats record_in_transaction(const FeedRef& feed, const store::PollRecord& poll,
+                                      const feed::Snapshot* snapshot,
+                                      const store::Validators* validators, Timestamp now);
+
     void detect_item(const FeedRef& feed, store::Id poll_id, store::Id term_id,
                      store::Id observation_id, const std::string& norm, const feed::Item& item,
                      Timestamp now, IngestStats& stats);

@@ -36,7 +36,7 @@ struct PollRecord {
     std::int64_t bytes = 0;
     std::optional<int> items;
     fetch::Outcome outcome = fetch::Outcome::ok;
-    std::string error; ///< "" = NULL
+    std::string error;                  ///< "" = NULL
     std::optional<Seconds> retry_after; ///< what the server asked for, if anything
 };
 
@@ -131,6 +131,7 @@ class Store final {
     SQLite::Statement m_insert_spike;
     SQLite::Statement m_touch_spike;
     SQLite::Statement m_insert_draft;
+    SQLite::Statement m_resolve_spikes;
 
 public:
     /** Opens (creating and migrating) the database. Throws DatabaseError. */
