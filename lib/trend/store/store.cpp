@@ -86,7 +86,10 @@ Store::Store(const std::filesystem::path& path, Durability durability)
       m_insert_draft(m_db, "INSERT INTO drafts (spike_id, status, created_at) "
                            "VALUES (:spike, 'queued', :at)"),
       m_resolve_spikes(m_db, "UPDATE spikes SET status = 'resolved', resolved_at = :now "
-                             "WHERE status = 'open' AND rule = :rule AND last_seen_at <= :cutoff") {
+                             "WHERE status = 'open' AND rule = :rule AND last_seen_at <= :cutoff"),
+      m_validators(m_db, "SELECT coalesce(etag, ''), coalesce(last_modified, '') "
+                         "FROM feeds WHERE id = :id"),
+      m_set_validators(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id") {
     if (durability == Durability::scratch) {
         m_db.exec("PRAGMA synchronous = OFF");
         // A replay writes a year in minutes: keep its indexes in memory rather than
@@ -130,8 +133,8 @@ void Store::disable_feeds_except(const std::vector<std::string>& names) {
 }
 
 Validators Store::validators(Id feed_id) {
-    SQLite::Statement s(m_db, "SELECT coalesce(etag, ''), coalesce(last_modified, '') "
-                              "FROM feeds WHERE id = :id");
+    SQLite::Statement& s = m_validators;
+    Reuse reuse(s);
     s.bind(":id", feed_id);
     if (!s.executeStep())
         return {};
@@ -139,11 +142,11 @@ Validators Store::validators(Id feed_id) {
 }
 
 void Store::set_validators(Id feed_id, const Validators& v) {
-    SQLite::Statement s(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id");
+    SQLite::Statement& s = m_set_validators;
     bind_text_or_null(s, ":etag", v.etag);
     bind_text_or_null(s, ":lm", v.last_modified);
     s.bind(":id", feed_id);
-    s.exec();
+    exec_reset(s);
 }
 
 Id Store::insert_poll(const PollRecord& p) {

@@ -132,6 +132,8 @@ class Store final {
     SQLite::Statement m_touch_spike;
     SQLite::Statement m_insert_draft;
     SQLite::Statement m_resolve_spikes;
+    SQLite::Statement m_validators;
+    SQLite::Statement m_set_validators;
 
 public:
     /** Opens (creating and migrating) the database. Throws DatabaseError. */
