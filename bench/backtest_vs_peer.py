@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,6 +42,36 @@ action = "record"
 """
 
 
+def measure(args: argparse.Namespace, work: Path) -> None:
+    trendctl = b.binary(args.build, "trendctl")
+    cfg = work / "trendd.toml"
+    cfg.write_text(CONFIG.format(db=work / "unused.db"), encoding="utf-8")
+    db = work / "backtest.db"
+    peer, ours = [], []
+    for _ in range(args.runs):
+        peer.append(b.run([sys.executable, b.REFERENCE / "peer_backtest.py", args.series,
+                           "5000", "24"]))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        ours.append(b.run([trendctl, "--config", cfg, "backtest", "--observations",
+                           args.series, "--db", db]))
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        obs, spikes = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                       for t in ("observations", "spikes"))
+    m = re.search(r"observations=(\d+) spikes=(\d+)", peer[-1].stdout)
+    print(f"backtest: {args.series.name}, load average {b.load_average()}")
+    print(f"  peer: {m.group(1) if m else '?'} observations, {m.group(2) if m else '?'} "
+          f"spikes; trendd: {obs} observations stored, {spikes} spikes")
+    for label, runs in (("peer_backtest.py", peer), ("trendctl backtest", ours)):
+        print(f"  {label:<18} wall {b.figures([r.wall for r in runs])}  "
+              f"CPU {b.figures([r.cpu for r in runs])}")
+    wall_ratio = b.median([r.wall for r in ours]) / b.median([r.wall for r in peer])
+    cpu_ratio = b.median([r.cpu for r in ours]) / b.median([r.cpu for r in peer])
+    verdict = "meets" if cpu_ratio <= TARGET else "misses"
+    print(f"  ratio trendd/peer time: {cpu_ratio:.2f}x by CPU time, {wall_ratio:.2f}x by "
+          f"wall time (target <= {TARGET:.1f}x: {verdict})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", type=Path, default=b.DEFAULT_BUILD,
@@ -52,45 +80,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="trendd-bench-backtest-"))
-    ok = False
-    try:
-        trendctl = b.binary(args.build, "trendctl")
-        cfg = work / "trendd.toml"
-        cfg.write_text(CONFIG.format(db=work / "unused.db"), encoding="utf-8")
-        db = work / "backtest.db"
-        peer, ours = [], []
-        for _ in range(args.runs):
-            peer.append(b.run([sys.executable, b.REFERENCE / "peer_backtest.py", args.series,
-                               "5000", "24"]))
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            ours.append(b.run([trendctl, "--config", cfg, "backtest", "--observations",
-                               args.series, "--db", db]))
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-            obs, spikes = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                           for t in ("observations", "spikes"))
-        m = re.search(r"observations=(\d+) spikes=(\d+)", peer[-1].stdout)
-        print(f"backtest: {args.series.name}, load average {b.load_average()}")
-        print(f"  peer: {m.group(1) if m else '?'} observations, {m.group(2) if m else '?'} "
-              f"spikes; trendd: {obs} observations stored, {spikes} spikes")
-        for label, runs in (("peer_backtest.py", peer), ("trendctl backtest", ours)):
-            print(f"  {label:<18} wall {b.figures([r.wall for r in runs])}  "
-                  f"CPU {b.figures([r.cpu for r in runs])}")
-        wall_ratio = b.median([r.wall for r in ours]) / b.median([r.wall for r in peer])
-        cpu_ratio = b.median([r.cpu for r in ours]) / b.median([r.cpu for r in peer])
-        verdict = "meets" if cpu_ratio <= TARGET else "misses"
-        print(f"  ratio trendd/peer time: {cpu_ratio:.2f}x by CPU time, {wall_ratio:.2f}x by "
-              f"wall time (target <= {TARGET:.1f}x: {verdict})")
-        ok = True
-    except b.BenchError as e:
-        print(f"bench/backtest_vs_peer.py: {e}", file=sys.stderr)
-    finally:
-        if args.keep or not ok:
-            print(f"work directory: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    return 0 if ok else 1
+    return b.in_workdir("backtest_vs_peer.py", args.keep, lambda work: measure(args, work))
 
 
 if __name__ == "__main__":

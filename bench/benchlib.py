@@ -8,10 +8,13 @@ reports medians: on a shared machine absolute figures drift, ratios of the same 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,3 +74,23 @@ def binary(build: Path, name: str) -> Path:
         raise BenchError(f"{p} is not an executable: build it first "
                          f"(cmake --build {build} --target {name}; see bench/README.md)")
     return p
+
+
+def in_workdir(name: str, keep: bool, body: Callable[[Path], None],
+               errors: tuple[type[BaseException], ...] = ()) -> int:
+    """Runs body(work) in a new temporary directory, removed afterwards unless `keep` or body
+    failed (then it says where it is). Returns the exit status: 0, or 1 after a BenchError
+    (or one of `errors`), printed as "bench/NAME.py: ...". """
+    work = Path(tempfile.mkdtemp(prefix=f"trendd-bench-{name}-"))
+    ok = False
+    try:
+        body(work)
+        ok = True
+    except (BenchError, *errors) as e:
+        print(f"bench/{name}: {e}", file=sys.stderr)
+    finally:
+        if keep or not ok:
+            print(f"work directory: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0 if ok else 1

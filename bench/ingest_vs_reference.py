@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sqlite3
 import sys
-import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -56,6 +54,45 @@ def snapshot_dir(xml: Path, out: Path) -> int:
     return len(docs)
 
 
+def measure(args: argparse.Namespace, work: Path) -> None:
+    trendctl = b.binary(args.build, "trendctl")
+    b.run([sys.executable, b.REFERENCE / "gen_corpus.py", str(args.docs), work / "corpus"])
+    b.run([args.cxx, "-O2", "-std=c++17", "-o", work / "e2e", b.REFERENCE / "e2e.cpp",
+           "-lpugixml", "-lsqlite3"])
+    n = snapshot_dir(work / "corpus" / "xml", work / "snapshots")
+    mb = sum(p.stat().st_size for p in (work / "corpus" / "xml").glob("*.xml")) / 1e6
+    cfg = work / "trendd.toml"
+    cfg.write_text(CONFIG.format(db=work / "unused.db"), encoding="utf-8")
+    ref, ours = [], []
+    for _ in range(args.runs):
+        ref.append(b.run([work / "e2e", work / "corpus", work / "e2e.db"]))
+        db = work / "trendd.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        ours.append(b.run([trendctl, "--config", cfg, "backtest", "--snapshots",
+                           work / "snapshots", "--db", db]))
+    with sqlite3.connect(f"file:{work / 'trendd.db'}?mode=ro", uri=True) as con:
+        obs, arts = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                     for t in ("observations", "observation_articles"))
+    m = re.search(r"items=(\d+) news=(\d+)", ref[-1].stdout)
+    print(f"ingest: {n} documents ({mb:.1f} MB), load average {b.load_average()}")
+    print(f"  stored: reference {m.group(1) if m else '?'} observations, "
+          f"{m.group(2) if m else '?'} news rows; trendd {obs} observations, {arts} "
+          f"article links")
+    lines = []
+    for label, runs in (("reference e2e.cpp", ref), ("trendctl backtest", ours)):
+        cpu = [r.cpu for r in runs]
+        wall = [r.wall for r in runs]
+        lines.append(f"  {label:<19} CPU {b.figures(cpu)}  wall {b.figures(wall)}  "
+                     f"{n / b.median(cpu):.0f} docs per CPU-s")
+    print("\n".join(lines))
+    cpu_ratio = b.median([r.cpu for r in ref]) / b.median([r.cpu for r in ours])
+    wall_ratio = b.median([r.wall for r in ref]) / b.median([r.wall for r in ours])
+    verdict = "meets" if cpu_ratio >= TARGET else "misses"
+    print(f"  ratio trendd/reference throughput: {cpu_ratio:.2f}x by CPU time, "
+          f"{wall_ratio:.2f}x by wall time (target >= {TARGET:.2f}x: {verdict})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", type=Path, default=b.DEFAULT_BUILD,
@@ -65,54 +102,7 @@ def main() -> int:
     ap.add_argument("--cxx", default="g++")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="trendd-bench-ingest-"))
-    ok = False
-    try:
-        trendctl = b.binary(args.build, "trendctl")
-        b.run([sys.executable, b.REFERENCE / "gen_corpus.py", str(args.docs), work / "corpus"])
-        b.run([args.cxx, "-O2", "-std=c++17", "-o", work / "e2e", b.REFERENCE / "e2e.cpp",
-               "-lpugixml", "-lsqlite3"])
-        n = snapshot_dir(work / "corpus" / "xml", work / "snapshots")
-        mb = sum(p.stat().st_size for p in (work / "corpus" / "xml").glob("*.xml")) / 1e6
-        cfg = work / "trendd.toml"
-        cfg.write_text(CONFIG.format(db=work / "unused.db"), encoding="utf-8")
-        ref, ours = [], []
-        for _ in range(args.runs):
-            ref.append(b.run([work / "e2e", work / "corpus", work / "e2e.db"]))
-            db = work / "trendd.db"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            ours.append(b.run([trendctl, "--config", cfg, "backtest", "--snapshots",
-                               work / "snapshots", "--db", db]))
-        with sqlite3.connect(f"file:{work / 'trendd.db'}?mode=ro", uri=True) as con:
-            obs, arts = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                         for t in ("observations", "observation_articles"))
-        m = re.search(r"items=(\d+) news=(\d+)", ref[-1].stdout)
-        print(f"ingest: {n} documents ({mb:.1f} MB), load average {b.load_average()}")
-        print(f"  stored: reference {m.group(1) if m else '?'} observations, "
-              f"{m.group(2) if m else '?'} news rows; trendd {obs} observations, {arts} "
-              f"article links")
-        lines = []
-        for label, runs in (("reference e2e.cpp", ref), ("trendctl backtest", ours)):
-            cpu = [r.cpu for r in runs]
-            wall = [r.wall for r in runs]
-            lines.append(f"  {label:<19} CPU {b.figures(cpu)}  wall {b.figures(wall)}  "
-                         f"{n / b.median(cpu):.0f} docs per CPU-s")
-        print("\n".join(lines))
-        cpu_ratio = b.median([r.cpu for r in ref]) / b.median([r.cpu for r in ours])
-        wall_ratio = b.median([r.wall for r in ref]) / b.median([r.wall for r in ours])
-        verdict = "meets" if cpu_ratio >= TARGET else "misses"
-        print(f"  ratio trendd/reference throughput: {cpu_ratio:.2f}x by CPU time, "
-              f"{wall_ratio:.2f}x by wall time (target >= {TARGET:.2f}x: {verdict})")
-        ok = True
-    except b.BenchError as e:
-        print(f"bench/ingest_vs_reference.py: {e}", file=sys.stderr)
-    finally:
-        if args.keep or not ok:
-            print(f"work directory: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    return 0 if ok else 1
+    return b.in_workdir("ingest_vs_reference.py", args.keep, lambda work: measure(args, work))
 
 
 if __name__ == "__main__":

@@ -18,10 +18,8 @@ Exit 0 when all blocks ran (whatever the times).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,6 +42,35 @@ def build_db(trendctl: Path, series: Path, work: Path) -> Path:
     return db
 
 
+def measure(args: argparse.Namespace, work: Path) -> None:
+    db = args.db or build_db(b.binary(args.build, "trendctl"), args.series, work)
+    blocks = sql_blocks(args.doc.read_text(encoding="utf-8"))
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    n_obs = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    print(f"{len(blocks)} blocks of {args.doc.name} on {n_obs} observations, "
+          f"median of {args.runs} runs, load average {b.load_average()}")
+    results = []
+    for block in blocks:
+        cpu, wall, rows = [], [], 0
+        for _ in range(args.runs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            rows = 0
+            for stmt in statements(block.sql):
+                rows += len(con.execute(stmt).fetchall())
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - t0)
+        results.append((b.median(cpu) * 1000, b.median(wall) * 1000, rows, block))
+    con.close()
+    print("  CPU ms  (wall ms)    rows  block")
+    for ms, wall_ms, rows, block in sorted(results, key=lambda r: -r[0]):
+        mark = "ok  " if ms < TARGET_MS else "SLOW"
+        print(f"  {mark} {ms:7.1f} ({wall_ms:7.1f}) {rows:6}  line {block.line}: "
+              f"{block.heading[:56]}")
+    slow = sum(1 for r in results if r[0] >= TARGET_MS)
+    print(f"  slowest {max(r[0] for r in results):.1f} ms CPU; {slow} of {len(results)} at "
+          f"or over the {TARGET_MS} ms target", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", type=Path, default=b.DEFAULT_BUILD,
@@ -54,44 +81,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="trendd-bench-queries-"))
-    ok = False
-    try:
-        db = args.db or build_db(b.binary(args.build, "trendctl"), args.series, work)
-        blocks = sql_blocks(args.doc.read_text(encoding="utf-8"))
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        n_obs = con.execute("SELECT count(*) FROM observations").fetchone()[0]
-        print(f"{len(blocks)} blocks of {args.doc.name} on {n_obs} observations, "
-              f"median of {args.runs} runs, load average {b.load_average()}")
-        results = []
-        for block in blocks:
-            cpu, wall, rows = [], [], 0
-            for _ in range(args.runs):
-                t0, c0 = time.perf_counter(), time.process_time()
-                rows = 0
-                for stmt in statements(block.sql):
-                    rows += len(con.execute(stmt).fetchall())
-                cpu.append(time.process_time() - c0)
-                wall.append(time.perf_counter() - t0)
-            results.append((b.median(cpu) * 1000, b.median(wall) * 1000, rows, block))
-        con.close()
-        print("  CPU ms  (wall ms)    rows  block")
-        for ms, wall_ms, rows, block in sorted(results, key=lambda r: -r[0]):
-            mark = "ok  " if ms < TARGET_MS else "SLOW"
-            print(f"  {mark} {ms:7.1f} ({wall_ms:7.1f}) {rows:6}  line {block.line}: "
-                  f"{block.heading[:56]}")
-        slow = sum(1 for r in results if r[0] >= TARGET_MS)
-        print(f"  slowest {max(r[0] for r in results):.1f} ms CPU; {slow} of {len(results)} at "
-              f"or over the {TARGET_MS} ms target", flush=True)
-        ok = True
-    except (b.BenchError, sqlite3.Error) as e:
-        print(f"bench/queries.py: {e}", file=sys.stderr)
-    finally:
-        if args.keep or not ok:
-            print(f"work directory: {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    return 0 if ok else 1
+    return b.in_workdir("queries.py", args.keep, lambda work: measure(args, work), (sqlite3.Error,))
 
 
 if __name__ == "__main__":
