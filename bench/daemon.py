@@ -3,7 +3,7 @@
 """Daemon benchmark: the real `trendd` polling many loopback feeds (Python 3 stdlib only).
 
     bench/daemon.py [TRENDD] [--feeds 1000] [--idle-feeds 100] [--idle-seconds 60]
-                    [--no-second-round] [--keep]
+                    [--idle-interval 10s] [--idle-only] [--no-second-round] [--keep]
 
 TRENDD defaults to build/daemon/trendd. The feeds are copies of examples/feeds/*.xml whose item
 titles carry the feed's number (so every feed has its own terms), served by
@@ -14,8 +14,10 @@ the start of the process to the N-th `polls` row; note that the daemon spreads f
 min(30 s, interval) on purpose), CPU seconds (utime+stime, /proc/PID/stat) and peak RSS (VmHWM)
 over it, the event loop's largest lag (metrics over the control socket), and, unless
 --no-second-round, the same for the second round (conditional GETs answered 304).
-Phase 2: --idle-feeds feeds, interval 10m: after their first round, RSS and CPU over
---idle-seconds seconds of idling. Prints a compact report; exits 1 if trendd fails.
+Phase 2: --idle-feeds feeds (100) whose documents never change, interval --idle-interval (10s):
+after their first round, the CPU time over --idle-seconds of steady polling (conditional GETs
+answered 304) divided by the polls made (target <= 1 ms per poll), and RSS (target <= 16 MiB).
+--idle-only skips phase 1. Prints a compact report; exits 1 if trendd fails.
 """
 
 from __future__ import annotations
@@ -245,29 +247,45 @@ def phase_rounds(binary: str, work: Path, port: int, n: int, second: bool) -> li
     return out
 
 
-def phase_idle(binary: str, work: Path, port: int, n: int, seconds: float) -> list[str]:
+CPU_PER_POLL_TARGET_MS = 1.0
+RSS_TARGET_MIB = 16.0
+
+
+def phase_idle(binary: str, work: Path, port: int, n: int, seconds: float,
+               interval: str) -> list[str]:
     d = work / "idle"
     d.mkdir()
-    cfg = write_config(d, port, n, "10m")
+    cfg = write_config(d, port, n, interval)
     t = Trendd(binary, cfg, d)
     try:
         end = t.wait_polls(n, 90)
         time.sleep(1)  # let the last poll's handler finish
+        polls0 = t.polls()
         cpu0, mem0 = cpu_seconds(t.pid), memory_kib(t.pid)
         t_idle = time.monotonic()
         while time.monotonic() - t_idle < seconds:
             t.check_alive()
             time.sleep(1)
         cpu1, mem1 = cpu_seconds(t.pid), memory_kib(t.pid)
-        polled = t.polls() - n
+        polled = t.polls() - polls0
+        outcomes = t.outcomes()
     finally:
         rc = t.stop()
     if rc != 0:
         raise BenchError(f"idle trendd exited {rc} after SIGTERM")
-    return [f"idle: {n} feeds (interval 10m), first round done at {end:.2f} s; then {seconds:g} s "
-            f"idle ({polled} polls): CPU {cpu_text(cpu1 - cpu0)} "
-            f"({100 * (cpu1 - cpu0) / seconds:.2f} % of a core), "
-            f"RSS {mib(mem0['VmRSS'])} -> {mib(mem1['VmRSS'])}, peak {mib(mem1['VmHWM'])}"]
+    out = [f"idle: {n} feeds (interval {interval}), first round done at {end:.2f} s; then "
+           f"{seconds:g} s of steady polling ({polled} polls, unchanged feeds answer 304; "
+           f"outcomes in all {outcomes}): CPU {cpu_text(cpu1 - cpu0)} "
+           f"({100 * (cpu1 - cpu0) / seconds:.2f} % of a core), "
+           f"RSS {mib(mem0['VmRSS'])} -> {mib(mem1['VmRSS'])}, peak {mib(mem1['VmHWM'])}"]
+    if polled > 0:
+        per_poll = (cpu1 - cpu0) * 1000 / polled
+        rss = mem1["VmRSS"] / 1024
+        out.append(f"  CPU per poll {per_poll:.2f} ms (target <= {CPU_PER_POLL_TARGET_MS:g} ms: "
+                   f"{'meets' if per_poll <= CPU_PER_POLL_TARGET_MS else 'misses'}); "
+                   f"RSS {rss:.1f} MiB (target <= {RSS_TARGET_MIB:g} MiB: "
+                   f"{'meets' if rss <= RSS_TARGET_MIB else 'misses'})")
+    return out
 
 
 def main() -> int:
@@ -276,6 +294,9 @@ def main() -> int:
     ap.add_argument("--feeds", type=int, default=1000)
     ap.add_argument("--idle-feeds", type=int, default=100)
     ap.add_argument("--idle-seconds", type=float, default=60)
+    ap.add_argument("--idle-interval", default="10s",
+                    help="poll interval of the idle feeds (default 10s)")
+    ap.add_argument("--idle-only", action="store_true", help="skip the 1,000-feed rounds")
     ap.add_argument("--no-second-round", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
@@ -292,8 +313,11 @@ def main() -> int:
         server = FeedServer(work / "root", work)
         report = [f"trendd daemon benchmark: {binary}",
                   f"  {os.cpu_count()} CPUs, Python feed server on 127.0.0.1:{server.port}"]
-        report += phase_rounds(binary, work, server.port, args.feeds, not args.no_second_round)
-        report += phase_idle(binary, work, server.port, args.idle_feeds, args.idle_seconds)
+        if not args.idle_only:
+            report += phase_rounds(binary, work, server.port, args.feeds,
+                                   not args.no_second_round)
+        report += phase_idle(binary, work, server.port, args.idle_feeds, args.idle_seconds,
+                             args.idle_interval)
         print("\n".join(report))
         ok = True
     except BenchError as e:

@@ -100,6 +100,63 @@ TEST_SUITE("daemon") {
         CHECK(p.count("SELECT traffic FROM spikes") == 20000);
     }
 
+    TEST_CASE("record_batch stores several polls in one go as record would one by one") {
+        test::TempDir dir;
+        Pipeline one(dir / "one.db");
+        Pipeline batch(dir / "batch.db");
+        const std::vector<std::pair<std::string, std::int64_t>> first = {{"openai", 500},
+                                                                         {"weather", 500}};
+        const std::vector<std::pair<std::string, std::int64_t>> second = {{"openai", 20000}};
+        one.poll("US", k_t0, first);
+        one.poll("US", k_t0 + 10min, second);
+        one.poll("GB", k_t0 + 20min, second);
+
+        const auto s1 = snapshot("US", k_t0, first);
+        const auto s2 = snapshot("US", k_t0 + 10min, second);
+        const auto s3 = snapshot("GB", k_t0 + 20min, second);
+        std::vector<pipeline::PollInput> polls;
+        for (const auto* s : {&s1, &s2, &s3}) {
+            pipeline::PollInput& in = polls.emplace_back();
+            in.feed = batch.feeds.at(s->geo);
+            in.poll.feed_id = in.feed.id;
+            in.poll.started_at = s->fetched_at;
+            in.poll.outcome = fetch::Outcome::ok;
+            in.snapshot = s;
+            in.now = s->fetched_at;
+        }
+        const auto stats = batch.ingestor.record_batch(polls);
+        REQUIRE(stats.size() == 3);
+        CHECK(stats[0].spikes.empty());
+        CHECK(stats[1].spikes.size() == 1); // 500 -> 20,000 crosses the threshold
+        CHECK(stats[2].spikes.empty());     // the same story in GB: within the cooldown
+        for (const char* sql : {"SELECT count(*) FROM polls", "SELECT count(*) FROM observations",
+                                "SELECT count(*) FROM spikes", "SELECT count(*) FROM drafts",
+                                "SELECT count(*) FROM observation_articles",
+                                "SELECT sum(observations) FROM term_geos"})
+            CHECK_MESSAGE(batch.count(sql) == one.count(sql), sql);
+    }
+
+    TEST_CASE("term_geos sums the observations of each term per country as they arrive") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        p.poll("US", k_t0, {{"openai", 500}, {"weather", 200}});
+        p.poll("US", k_t0 + 10min, {{"openai", 2000}});
+        p.poll("GB", k_t0 + 20min, {{"openai", 1000}});
+        CHECK(p.count("SELECT count(*) FROM term_geos") == 3);
+        CHECK(p.count("SELECT observations FROM term_geos g JOIN terms t ON t.id = g.term_id "
+                      "WHERE t.norm = 'openai' AND g.geo = 'US'") == 2);
+        CHECK(p.count("SELECT peak_traffic FROM term_geos g JOIN terms t ON t.id = g.term_id "
+                      "WHERE t.norm = 'openai' AND g.geo = 'US'") == 2000);
+        CHECK(p.db.execAndGet("SELECT g.first_seen_at || ' ' || g.last_seen_at FROM term_geos g "
+                              "JOIN terms t ON t.id = g.term_id "
+                              "WHERE t.norm = 'openai' AND g.geo = 'US'")
+                  .getString() == "2025-11-03T14:00:00Z 2025-11-03T14:10:00Z");
+        // The same figures as the observations give.
+        CHECK(p.count("SELECT count(*) FROM (SELECT term_id, geo, count(*) AS n, max(traffic) AS m "
+                      "FROM observations GROUP BY term_id, geo) o JOIN term_geos g USING (term_id, "
+                      "geo) WHERE g.observations = o.n AND g.peak_traffic = o.m") == 3);
+    }
+
     TEST_CASE("items a parser marked with a skip_reason are not recorded") {
         test::TempDir dir;
         Pipeline p(dir / "t.db");
@@ -158,9 +215,8 @@ TEST_SUITE("daemon") {
         CHECK(p.count("SELECT count(*) FROM spikes WHERE status = 'open'") == 1);
         const auto later = p.poll("US", k_t0 + 7h + 1min, {{"weather", 500}});
         CHECK(later.resolved == 1);
-        CHECK(p.db
-                  .execAndGet("SELECT status || ' ' || last_seen_at FROM spikes")
-                  .getString() == "resolved 2025-11-03T15:00:00Z");
+        CHECK(p.db.execAndGet("SELECT status || ' ' || last_seen_at FROM spikes").getString() ==
+              "resolved 2025-11-03T15:00:00Z");
         CHECK(p.count("SELECT duration_minutes FROM v_spikes") == 60);
     }
 
@@ -199,10 +255,8 @@ TEST_SUITE("daemon") {
         Pipeline p(dir / "t.db");
         const auto s = p.poll("US", k_t0 + 24h, {{"openai", 20000}});
         REQUIRE(s.spikes.size() == 1);
-        CHECK(p.db
-                  .execAndGet("SELECT reason FROM spikes")
-                  .getString()
-                  .find("new in this feed") != std::string::npos);
+        CHECK(p.db.execAndGet("SELECT reason FROM spikes").getString().find("new in this feed") !=
+              std::string::npos);
     }
 
     TEST_CASE("a failed poll is recorded without touching earlier data") {
@@ -218,8 +272,7 @@ TEST_SUITE("daemon") {
         p.ingestor.record(p.feeds.at("US"), failed, nullptr, nullptr, k_t0 + 10min);
         CHECK(p.count("SELECT count(*) FROM polls") == 2);
         CHECK(p.count("SELECT count(*) FROM observations") == 1);
-        CHECK(p.db
-                  .execAndGet("SELECT failures_in_row FROM v_feed_health WHERE feed = "
+        CHECK(p.db.execAndGet("SELECT failures_in_row FROM v_feed_health WHERE feed = "
                               "'trends-US'")
                   .getInt() == 1);
     }

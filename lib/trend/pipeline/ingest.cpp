@@ -11,6 +11,15 @@
 
 namespace trend::pipeline {
 
+namespace {
+
+void announce(const IngestStats& stats) {
+    for (const std::string& line : stats.announcements)
+        log::notice("detect", "{}", line);
+}
+
+} // namespace
+
 void Ingestor::update_horizon() {
     m_horizon = Seconds{0};
     for (const detect::Rule& r : m_rules)
@@ -20,8 +29,32 @@ void Ingestor::update_horizon() {
 IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
                              const feed::Snapshot* snapshot, const store::Validators* validators,
                              Timestamp now) {
-    IngestStats stats;
     auto tx = m_store.begin();
+    IngestStats stats = record_in_transaction(feed, poll, snapshot, validators, now);
+    util::crash_point("ingest-before-commit");
+    tx.commit();
+    // Announced once they exist: a transaction that rolls back (a full disk) announces nothing.
+    announce(stats);
+    return stats;
+}
+
+std::vector<IngestStats> Ingestor::record_batch(std::span<const PollInput> polls) {
+    std::vector<IngestStats> out;
+    out.reserve(polls.size());
+    auto tx = m_store.begin();
+    for (const PollInput& p : polls)
+        out.push_back(record_in_transaction(p.feed, p.poll, p.snapshot, p.validators, p.now));
+    util::crash_point("ingest-before-commit");
+    tx.commit();
+    for (const IngestStats& stats : out)
+        announce(stats);
+    return out;
+}
+
+IngestStats Ingestor::record_in_transaction(const FeedRef& feed, const store::PollRecord& poll,
+                                            const feed::Snapshot* snapshot,
+                                            const store::Validators* validators, Timestamp now) {
+    IngestStats stats;
     stats.poll_id = m_store.insert_poll(poll);
 
     // Resolution first: a spike whose term stopped trending long enough is over, so a new
@@ -63,11 +96,6 @@ IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
     }
     if (validators != nullptr)
         m_store.set_validators(feed.id, *validators);
-    util::crash_point("ingest-before-commit");
-    tx.commit();
-    // Announced once they exist: a transaction that rolls back (a full disk) announces nothing.
-    for (const std::string& line : stats.announcements)
-        log::notice("detect", "{}", line);
     return stats;
 }
 

@@ -6,6 +6,7 @@
 #include "trend/pipeline/stories.hpp"
 #include "trend/store/store.hpp"
 
+#include <span>
 #include <vector>
 
 namespace trend::pipeline {
@@ -25,6 +26,15 @@ struct IngestStats {
     std::vector<store::Id> drafts; ///< draft jobs queued by this poll (held ones released too)
     int resolved = 0;              ///< spikes resolved at this poll
     std::vector<std::string> announcements; ///< log lines of new spikes, logged after commit
+};
+
+/** One poll for Ingestor::record_batch: the arguments of Ingestor::record. */
+struct PollInput {
+    FeedRef feed;
+    store::PollRecord poll;
+    const feed::Snapshot* snapshot = nullptr;
+    const store::Validators* validators = nullptr;
+    Timestamp now{};
 };
 
 /**
@@ -62,8 +72,17 @@ public:
                        const feed::Snapshot* snapshot, const store::Validators* validators,
                        Timestamp now);
 
+    /** Records `polls` in order, exactly as record() one after the other would, but in ONE
+     *  transaction: all of them or none. For a replay (backtest), where a commit per poll
+     *  costs more than the poll itself. Spikes are announced after the commit. */
+    std::vector<IngestStats> record_batch(std::span<const PollInput> polls);
+
 private:
     void update_horizon();
+    /** record() inside the caller's transaction; announcements are left in the stats. */
+    IngestStats record_in_transaction(const FeedRef& feed, const store::PollRecord& poll,
+                                      const feed::Snapshot* snapshot,
+                                      const store::Validators* validators, Timestamp now);
     /** Stores the articles an item carries: Google's news items, or the item itself. */
     void link_articles(store::Id observation_id, const feed::Item& item,
                        const feed::Snapshot& snapshot, std::string_view platform);

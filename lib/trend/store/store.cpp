@@ -76,9 +76,18 @@ Store::Store(const std::filesystem::path& path, Durability durability)
       m_touch_story(m_db, "UPDATE stories SET last_seen_at = max(last_seen_at, :at) "
                           "WHERE id = (SELECT story_id FROM spikes WHERE id = :id)"),
       m_insert_draft(m_db, "INSERT INTO drafts (spike_id, status, created_at) "
-                           "VALUES (:spike, 'queued', :at)") {
-    if (durability == Durability::scratch)
+                           "VALUES (:spike, 'queued', :at)"),
+      m_resolve_spikes(m_db, "UPDATE spikes SET status = 'resolved', resolved_at = :now "
+                             "WHERE status = 'open' AND rule = :rule AND last_seen_at <= :cutoff"),
+      m_validators(m_db, "SELECT coalesce(etag, ''), coalesce(last_modified, '') "
+                         "FROM feeds WHERE id = :id"),
+      m_set_validators(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id") {
+    if (durability == Durability::scratch) {
         m_db.exec("PRAGMA synchronous = OFF");
+        // A replay writes a year in minutes: keep its indexes in memory rather than
+        // re-reading them (the default cache is 2 MB).
+        m_db.exec("PRAGMA cache_size = -65536");
+    }
 }
 
 Id Store::sync_feed(const config::FeedConfig& feed, Timestamp now) {
@@ -116,8 +125,8 @@ void Store::disable_feeds_except(const std::vector<std::string>& names) {
 }
 
 Validators Store::validators(Id feed_id) {
-    SQLite::Statement s(m_db, "SELECT coalesce(etag, ''), coalesce(last_modified, '') "
-                              "FROM feeds WHERE id = :id");
+    SQLite::Statement& s = m_validators;
+    Reuse reuse(s);
     s.bind(":id", feed_id);
     if (!s.executeStep())
         return {};
@@ -125,11 +134,11 @@ Validators Store::validators(Id feed_id) {
 }
 
 void Store::set_validators(Id feed_id, const Validators& v) {
-    SQLite::Statement s(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id");
+    SQLite::Statement& s = m_set_validators;
     bind_text_or_null(s, ":etag", v.etag);
     bind_text_or_null(s, ":lm", v.last_modified);
     s.bind(":id", feed_id);
-    s.exec();
+    exec_reset(s);
 }
 
 Id Store::insert_poll(const PollRecord& p) {
@@ -316,12 +325,11 @@ void Store::touch_spike(Id spike_id, Timestamp seen_at) {
 }
 
 int Store::resolve_spikes(const std::string& rule, Seconds resolve_after, Timestamp now) {
-    SQLite::Statement s(m_db, "UPDATE spikes SET status = 'resolved', resolved_at = :now "
-                              "WHERE status = 'open' AND rule = :rule AND last_seen_at <= :cutoff");
+    SQLite::Statement& s = m_resolve_spikes;
     s.bind(":now", format_iso(now));
     s.bind(":rule", rule);
     s.bind(":cutoff", format_iso(now - resolve_after));
-    return s.exec();
+    return exec_reset(s);
 }
 
 Id Store::queue_draft(Id spike_id, Timestamp now) {
@@ -360,8 +368,9 @@ int Store::requeue_interrupted_drafts() {
 }
 
 void Store::release_draft(Id draft_id, Timestamp now) {
-    SQLite::Statement u(m_db, "UPDATE drafts SET status = 'queued', attempts = max(attempts - 1, 0), "
-                              "next_attempt_at = :soon WHERE id = :id AND status = 'drafting'");
+    SQLite::Statement u(m_db,
+                        "UPDATE drafts SET status = 'queued', attempts = max(attempts - 1, 0), "
+                        "next_attempt_at = :soon WHERE id = :id AND status = 'drafting'");
     u.bind(":soon", format_iso(now + Seconds{1}));
     u.bind(":id", draft_id);
     u.exec();

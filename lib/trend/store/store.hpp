@@ -36,7 +36,7 @@ struct PollRecord {
     std::int64_t bytes = 0;
     std::optional<int> items;
     fetch::Outcome outcome = fetch::Outcome::ok;
-    std::string error; ///< "" = NULL
+    std::string error;                  ///< "" = NULL
     std::optional<Seconds> retry_after; ///< what the server asked for, if anything
     std::string url; ///< the URL fetched when it is not the feed's own ("" = NULL)
     std::optional<Timestamp> as_of; ///< the period its numbers describe (wikipedia-top: the day)
@@ -200,6 +200,9 @@ class Store final {
     SQLite::Statement m_touch_spike;
     SQLite::Statement m_touch_story;
     SQLite::Statement m_insert_draft;
+    SQLite::Statement m_resolve_spikes;
+    SQLite::Statement m_validators;
+    SQLite::Statement m_set_validators;
 
 public:
     /** Opens (creating and migrating) the database. Throws DatabaseError. */
