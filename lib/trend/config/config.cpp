@@ -231,7 +231,7 @@ public:
         check_keys(t, "[daemon]",
                    {"database", "drafts_dir", "control_socket", "log_level", "fetch_timeout",
                     "connect_timeout", "max_feed_bytes", "max_concurrent_fetches",
-                    "max_fetches_per_host", "backoff_max", "user_agent"});
+                    "max_fetches_per_host", "backoff_max", "user_agent", "contact"});
         read_path(t, "database", d.database);
         read_path(t, "drafts_dir", d.drafts_dir);
         read_path(t, "control_socket", d.control_socket);
@@ -248,11 +248,47 @@ public:
         read_int(t, "max_feed_bytes", d.max_feed_bytes, 1024, std::int64_t{1} << 30);
         read_int(t, "max_concurrent_fetches", d.max_concurrent_fetches, 1, 1024);
         read_int(t, "max_fetches_per_host", d.max_fetches_per_host, 1, 64);
-        read_string(t, "user_agent", d.user_agent);
+        read_header_text(t, "user_agent", d.user_agent);
+        read_header_text(t, "contact", d.contact);
         if (d.fetch_timeout.count() < 1)
             error(t.get("fetch_timeout"), "'fetch_timeout' must be at least 1s");
         if (d.connect_timeout.count() < 1)
             error(t.get("connect_timeout"), "'connect_timeout' must be at least 1s");
+    }
+
+    /** A string that goes into an HTTP header: printable ASCII, at most 200 characters. */
+    void read_header_text(const toml::table& t, std::string_view key, std::string& out) {
+        read_string(t, key, out);
+        const bool printable = std::all_of(out.begin(), out.end(), [](char c) {
+            return c >= 0x20 && c < 0x7f;
+        });
+        if (!printable || out.size() > 200)
+            error(t.get(key), fmt::format("'{}' must be printable ASCII of at most 200 characters "
+                                          "(it goes into the User-Agent header)",
+                                          key));
+    }
+
+    void enrich(const toml::table& t, EnrichConfig& e) {
+        check_keys(t, "[enrich]",
+                   {"enabled", "wait", "max_page_bytes", "per_host_spacing", "timeout",
+                    "max_redirects", "allow_private_addresses", "keep_html",
+                    "max_pages_per_story"});
+        read_bool(t, "enabled", e.enabled);
+        read_duration(t, "wait", e.wait);
+        read_duration(t, "per_host_spacing", e.per_host_spacing);
+        read_duration(t, "timeout", e.timeout);
+        // The extractor refuses pages over 5 MiB: fetching more would be wasted.
+        read_int(t, "max_page_bytes", e.max_page_bytes, 16 << 10, 5 << 20);
+        read_int(t, "max_redirects", e.max_redirects, 0, 20);
+        read_int(t, "max_pages_per_story", e.max_pages_per_story, 1, 50);
+        read_bool(t, "allow_private_addresses", e.allow_private_addresses);
+        read_bool(t, "keep_html", e.keep_html);
+        if (e.wait > Seconds{3600})
+            error(t.get("wait"), "'wait' must be at most 1h (drafts wait that long at most)");
+        if (e.per_host_spacing < Seconds{1} || e.per_host_spacing > Seconds{3600})
+            error(t.get("per_host_spacing"), "'per_host_spacing' must be between 1s and 1h");
+        if (e.timeout < Seconds{1} || e.timeout > Seconds{600})
+            error(t.get("timeout"), "'timeout' must be between 1s and 10m");
     }
 
     void feed(const toml::table& t, FeedConfig& f) {
@@ -486,12 +522,14 @@ public:
     }
 
     void read(const toml::table& root, Config& c) {
-        check_keys(root, "the top level", {"daemon", "feed", "rule", "drafter", "notify"});
+        check_keys(root, "the top level",
+                   {"daemon", "feed", "rule", "drafter", "notify", "enrich"});
         section(root, "daemon", [&](const toml::table& t) { daemon(t, c.daemon); });
         each_table(root, "feed", c.feeds, &Reader::feed);
         each_table(root, "rule", c.rules, &Reader::rule);
         section(root, "drafter", [&](const toml::table& t) { drafter(t, c.drafter); });
         section(root, "notify", [&](const toml::table& t) { notify(t, c.notify); });
+        section(root, "enrich", [&](const toml::table& t) { enrich(t, c.enrich); });
         check_unique(c.feeds, "feed");
         check_unique(c.rules, "rule");
     }
@@ -506,7 +544,8 @@ void fill_defaults(Config& c) {
     if (d.control_socket.empty())
         d.control_socket = env_dir("RUNTIME_DIRECTORY", "/run/trendd") / "trendd.sock";
     if (d.user_agent.empty())
-        d.user_agent = "trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd)";
+        d.user_agent = "trendd/" TRENDD_VERSION " (+https://github.com/trendd/trendd" +
+                       (d.contact.empty() ? std::string() : "; " + d.contact) + ")";
 }
 
 } // namespace

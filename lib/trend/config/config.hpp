@@ -24,7 +24,25 @@ struct DaemonConfig {
     int max_concurrent_fetches = 16;
     int max_fetches_per_host = 4;
     Seconds backoff_max{6 * 3600};
-    std::string user_agent; ///< default "trendd/<version> (+https://github.com/trendd/trendd)"
+    /** Who to write to about trendd's requests (an e-mail address or a URL); goes into the
+     *  default user_agent. "" = none. */
+    std::string contact;
+    /** default "trendd/<version> (+https://github.com/trendd/trendd)", with "; <contact>"
+     *  before the closing parenthesis when a contact is set */
+    std::string user_agent;
+};
+
+/** [enrich]: reading the pages a story links to (docs/enrichment.md). */
+struct EnrichConfig {
+    bool enabled = true;
+    Seconds wait{180};                        ///< how long a draft waits for its pages
+    std::int64_t max_page_bytes = 3 << 20;    ///< decompressed
+    Seconds per_host_spacing{2};              ///< from the end of a request to the next start
+    Seconds timeout{20};                      ///< one page fetch, in all
+    int max_redirects = 5;
+    bool allow_private_addresses = false;     ///< tests and intranets only
+    bool keep_html = false;                   ///< keep each page's HTML (zlib) in pages.html
+    int max_pages_per_story = 10;
 };
 
 struct FeedConfig {
@@ -93,6 +111,7 @@ struct Config {
     std::vector<RuleConfig> rules;
     DrafterConfig drafter;
     NotifyConfig notify;
+    EnrichConfig enrich;
 };
 
 /** A problem with a place: prints as "FILE:LINE: message". */

@@ -33,6 +33,12 @@ struct Request {
     std::int64_t max_body_bytes = 8 * 1024 * 1024; ///< after decompression
     long max_redirects = 5;
     bool allow_file = false; ///< file:// is only for configured feeds, never for redirects
+    /** For URLs from untrusted documents: connect only to public addresses (fetch/address.hpp).
+     *  Every address is checked just before libcurl connects to it, redirects included, and a
+     *  refused one ends the transfer as Transport::blocked_address. Such a transfer uses no
+     *  proxy and shares no connection with other transfers (a connection opened for a trusted
+     *  URL to a private host must not be reused). */
+    bool refuse_private_addresses = false;
 };
 
 /** What happened to a transfer. `transport` is the transfer's own fate, before anyone looks at
@@ -44,6 +50,7 @@ enum class Transport {
     truncated,     ///< connection closed before the declared length
     redirect_loop, ///< more than max_redirects
     network_error, ///< DNS, refused, reset, TLS, bad encoding, ...
+    blocked_address, ///< Request::refuse_private_addresses refused every address to connect to
     cancelled,     ///< the client stopped before it finished
 };
 
