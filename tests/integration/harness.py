@@ -248,6 +248,78 @@ def wait_until(pred: Callable[[], Any], timeout: float, what: str, interval: flo
         time.sleep(interval)
 
 
+# ---- the daemon --------------------------------------------------------------------------------
+class Daemon:
+    """A foreground `trendd --config CFG`, its stdout and stderr in files of the work directory.
+
+        d = Daemon(cfg, work).start()
+        ...
+        rc, took = d.terminate(timeout=5)   # or d.kill()
+    """
+
+    def __init__(self, cfg: Path, work: "WorkDir", name: str = "trendd",
+                 env: Mapping[str, str] | None = None):
+        self.cfg = cfg
+        self.out_path = work / f"{name}.stdout"
+        self.err_path = work / f"{name}.stderr"
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Daemon":
+        env = dict(os.environ)
+        env.update(self.env or {})
+        with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
+            self.proc = subprocess.Popen([trendd_bin(), "--config", str(self.cfg)],
+                                         stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log(self) -> str:
+        try:
+            return self.err_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def terminate(self, timeout: float = 10) -> tuple[int | None, float]:
+        """SIGTERM; (exit code or None when it outlived `timeout`, seconds it took)."""
+        assert self.proc is not None
+        t0 = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            rc = None
+        return rc, time.monotonic() - t0
+
+    def kill(self) -> None:
+        if self.alive():
+            assert self.proc is not None
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+def iso_to_unix(s: str) -> float:
+    """"2026-11-27T18:00:00Z" -> UNIX seconds."""
+    from datetime import datetime, timezone
+    return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+
+
+def status_json(cfg: Path, timeout: float = 15) -> tuple[int, dict]:
+    """`trendctl --config CFG --json status`: (exit code, the parsed JSON)."""
+    cp = trendctl("--config", cfg, "--json", "status", timeout=timeout, quiet=True)
+    try:
+        return cp.returncode, json.loads(cp.stdout)
+    except json.JSONDecodeError:
+        fail(f"trendctl --json status printed no JSON\n{describe(cp)}")
+
+
 # ---- the feed server ---------------------------------------------------------------------------
 class FeedServer:
     """tests/support/feed_server.py on 127.0.0.1, as a context manager.

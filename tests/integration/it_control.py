@@ -44,40 +44,6 @@ HELP = re.compile(r"^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$")
 TYPE = re.compile(r"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$")
 
 
-class Daemon:
-    def __init__(self, cfg: Path, work: h.WorkDir, name: str):
-        self.cfg = cfg
-        self.err_path = work / f"{name}.stderr"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "Daemon":
-        with open(self.err_path, "wb") as err:
-            self.proc = subprocess.Popen([h.trendd_bin(), "--config", str(self.cfg)],
-                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=err)
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def log(self) -> str:
-        try:
-            return self.err_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def kill(self) -> None:
-        if self.alive():
-            assert self.proc is not None
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-
 class Conn:
     """A raw control connection: send lines, read reply lines."""
 
@@ -163,9 +129,9 @@ def test(work: h.WorkDir) -> None:
                         interval="10m")]
         cfg = h.write_config(work / "trendd.toml", feeds,
                              daemon={"control_socket": str(sock), "fetch_timeout": "10s"})
-        d = Daemon(cfg, work, "trendd").start()
-        d2: Daemon | None = None
-        d3: Daemon | None = None
+        d = h.Daemon(cfg, work, "trendd").start()
+        d2: h.Daemon | None = None
+        d3: h.Daemon | None = None
         silent: list[socket.socket] = []
         try:
             h.wait_until(lambda: sock.exists() or not d.alive(), 15, "the control socket")
@@ -311,7 +277,7 @@ def test(work: h.WorkDir) -> None:
             c.true(d.alive(), "trendd survived the socket tests")
 
             # ---- 6b. a second trendd on the same socket ---------------------------------------
-            d2 = Daemon(cfg, work, "second").start()
+            d2 = h.Daemon(cfg, work, "second").start()
             assert d2.proc is not None
             try:
                 rc2 = d2.proc.wait(timeout=15)
@@ -345,14 +311,14 @@ def test(work: h.WorkDir) -> None:
                 c.eq(cp.returncode, 3, f"trendctl {' '.join(cmd)} with no daemon\n{h.describe(cp)}")
 
             # ---- 6d. a stale socket file (SIGKILL) is replaced ---------------------------------
-            d3 = Daemon(cfg, work, "third").start()
+            d3 = h.Daemon(cfg, work, "third").start()
             h.wait_until(lambda: sock.exists() or not d3.alive(), 15, "the third trendd's socket")
             h.wait_until(lambda: status(cfg)[0] == 0 or not d3.alive(), 10, "the third trendd answering")
             d3.kill()
             c.true(sock.exists(), "a SIGKILLed trendd leaves its socket file")
             cp = h.trendctl("--config", cfg, "status", timeout=15)
             c.eq(cp.returncode, 3, f"trendctl status with a stale socket file\n{h.describe(cp)}")
-            d3 = Daemon(cfg, work, "fourth").start()
+            d3 = h.Daemon(cfg, work, "fourth").start()
             h.wait_until(lambda: status(cfg)[0] == 0 or not d3.alive(), 15,
                          "a new trendd answering on the stale socket path")
             c.true(d3.alive(), f"a new trendd replaces a stale socket file:\n{d3.log()[-2000:]}")

@@ -24,9 +24,6 @@ fetch_timeout = 3s, max_feed_bytes = 1 MiB and concurrency limits that never que
 from __future__ import annotations
 
 import email.utils
-import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -43,68 +40,10 @@ HEALTHY_GAPS = 8        # gaps of the healthy feed measured
 RETRY_AFTER_LONG = 400  # s
 
 
-class Daemon:
-    """A foreground `trendd --config CFG`, stdout/stderr to files in the work directory."""
-
-    def __init__(self, cfg: Path, work: h.WorkDir, name: str = "trendd", env: dict | None = None):
-        self.cfg = cfg
-        self.out_path = work / f"{name}.stdout"
-        self.err_path = work / f"{name}.stderr"
-        self.env = env
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "Daemon":
-        env = dict(os.environ)
-        env.update(self.env or {})
-        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
-            self.proc = subprocess.Popen([h.trendd_bin(), "--config", str(self.cfg)],
-                                         stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
-        return self
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def log(self) -> str:
-        try:
-            return self.err_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def terminate(self, timeout: float) -> tuple[int | None, float]:
-        """SIGTERM; (exit code or None when it outlived `timeout`, seconds it took)."""
-        assert self.proc is not None
-        t0 = time.monotonic()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            rc = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            rc = None
-        return rc, time.monotonic() - t0
-
-    def kill(self) -> None:
-        if self.alive():
-            assert self.proc is not None
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-
-def status_json(cfg: Path) -> tuple[int, dict]:
-    cp = h.trendctl("--config", cfg, "--json", "status", timeout=15, quiet=True)
-    try:
-        return cp.returncode, json.loads(cp.stdout)
-    except json.JSONDecodeError:
-        h.fail(f"trendctl --json status printed no JSON\n{h.describe(cp)}")
-
-
 def feeds_by_name(st: dict) -> dict:
     daemon = st.get("daemon") or {}
     status = daemon.get("status") or {}
     return {f["name"]: f for f in status.get("feeds", [])}
-
-
-def iso_to_unix(s: str) -> float:
-    from datetime import datetime, timezone
-    return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
 def test(work: h.WorkDir) -> None:
@@ -144,7 +83,7 @@ def test(work: h.WorkDir) -> None:
             "control_socket": str(sock), "log_level": "info"})
         db_path = work / "trendd.db"
 
-        d = Daemon(cfg, work).start()
+        d = h.Daemon(cfg, work).start()
         pollers: list[subprocess.Popen] = []
         try:
             t_start = time.time()
@@ -170,7 +109,7 @@ def test(work: h.WorkDir) -> None:
 
             # ---- 2. forced polls: the 500 feed's backoff grows; stall/slow run alongside ------
             def one(name: str) -> dict:
-                _, st = status_json(cfg)
+                _, st = h.status_json(cfg)
                 f = feeds_by_name(st).get(name)
                 if f is None:
                     h.fail(f"status lists no feed {name}: {st}")
@@ -267,7 +206,7 @@ def test(work: h.WorkDir) -> None:
                        f"status-500: backoff_s {f['backoff_s']} after {i} failure(s), "
                        f"expected {base} s +-10%")
                 if f["next_poll_at"] and f["last_poll_at"]:
-                    wait = iso_to_unix(f["next_poll_at"]) - iso_to_unix(f["last_poll_at"])
+                    wait = h.iso_to_unix(f["next_poll_at"]) - h.iso_to_unix(f["last_poll_at"])
                     c.true(abs(wait - f["backoff_s"]) <= 2,
                            f"status-500: next_poll_at - last_poll_at = {wait:.0f} s, "
                            f"backoff_s {f['backoff_s']}")
@@ -277,7 +216,7 @@ def test(work: h.WorkDir) -> None:
                    f"status-500: backoff grows: {[b['backoff_s'] for b in backoffs]}")
 
             # ---- 4. trendctl status: degraded ---------------------------------------------------
-            rc, st = status_json(cfg)
+            rc, st = h.status_json(cfg)
             c.eq(rc, 1, "trendctl status exit code while feeds fail (degraded)")
             c.eq(st.get("health"), "degraded", "trendctl status health")
             fs = feeds_by_name(st)

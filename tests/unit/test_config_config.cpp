@@ -2,6 +2,7 @@
 #include "support.hpp"
 #include "trend/config/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -291,6 +292,30 @@ secret_env = "TRENDD_WEBHOOK_SECRET"
             check_one_error("[notify]\nurl = \"https://hooks.example.com/\"\n", 2,
                             "unknown key 'url' in [notify]");
         }
+    }
+
+    TEST_CASE("known_keys lists exactly the keys the reader accepts") {
+        const auto unknown_key_errors = [](const config::LoadResult& r) {
+            return std::count_if(r.errors.begin(), r.errors.end(), [](const auto& d) {
+                return d.message.find("unknown key") != std::string::npos;
+            });
+        };
+        bool daemon_database = false;
+        for (const config::KnownTable& t : config::known_keys()) {
+            // "[daemon]\n", "[[feed]]\n"; nothing for the top level.
+            const std::string header = t.table.empty() ? "" : std::string(t.table) + "\n";
+            for (std::string_view key : t.keys) {
+                daemon_database |= t.table == "[daemon]" && key == "database";
+                // Any value will do: a wrong type is another error, never "unknown key".
+                const auto r = parse(header + std::string(key) + " = 1\n");
+                INFO(t.table, " ", key, ":\n", dump(r.errors));
+                CHECK(unknown_key_errors(r) == 0);
+            }
+            const auto r = parse(header + "not_a_key = 1\n");
+            INFO(t.table, ":\n", dump(r.errors));
+            CHECK(unknown_key_errors(r) == 1);
+        }
+        CHECK(daemon_database);
     }
 
     TEST_CASE("wrong value types are reported") {
@@ -649,6 +674,20 @@ interval = "6h"
                             "  \"re:[a-\",\n]\n",
                             6, "rule \"r\": bad regular expression \"[a-\"");
         }
+    }
+
+    TEST_CASE("regular expressions RE2 cannot run in linear time are refused") {
+        check_one_error("[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:(a)\\\\1\"]\n", 4,
+                        "rule \"r\": bad regular expression \"(a)\\1\": invalid escape sequence");
+        check_one_error(
+            "[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:fed(?=eral)\"]\n", 4,
+            "rule \"r\": bad regular expression \"fed(?=eral)\": invalid perl operator");
+        check_one_error(
+            "[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:(a{1000}){1000}\"]\n", 4,
+            "invalid repetition size");
+        // Nested quantifiers are fine: RE2 never backtracks.
+        CHECK(parse("[[rule]]\nname = \"r\"\nmin_traffic = 1\nmatch = [\"re:^(a+)+$\"]\n")
+                  .errors.empty());
     }
 
     TEST_CASE("a rule needs min_traffic or growth") {

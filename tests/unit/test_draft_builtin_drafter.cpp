@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "../fuzz/markdown_check.hpp"
 #include "support.hpp"
 #include "trend/draft/builtin_drafter.hpp"
 #include "trend/draft/grounding.hpp"
@@ -130,6 +131,37 @@ TEST_SUITE("draft") {
             draft::grounding::unverified_claims(d.body, draft::evidence_of(story, d));
         REQUIRE(unverified.size() == 1);
         CHECK(unverified.front().find("100") != std::string::npos);
+    }
+
+    TEST_CASE("hostile feed text never becomes a link, a tag or Markdown in the explainer") {
+        auto s = openai_story();
+        s.term = "<script>alert(1)</script> *x*";
+        s.traffic_label = "20,000+ | <b>";
+        s.articles = {
+            test::news_article("Deal [update](javascript:alert(2)) <img src=x onerror=alert(3)>",
+                               "https://x.example/a)[evil](javascript:alert(7)", "<b>Times</b>",
+                               "", "snippet ![p](data:x) `code`", k_t0),
+            test::news_article("Second headline", "javascript:alert(4)", "Reuters", "", "", k_t0),
+        };
+        s.related = {{"<svg onload=alert(5)>", 2}};
+        s.other_geos = {{"GB", "5,000+<i>", 5000}};
+        s.timeline.back().label = "20,000+ | x";
+        const auto d = draft::draft_builtin(s);
+        const auto problem = fuzz::unsafe_markup(d.body);
+        CHECK_MESSAGE(!problem, *problem << "\n" << d.body);
+        CHECK(d.body.find("# Why “&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\*” is "
+                          "trending in the US\n") == 0);
+        // The smuggled link stays inside one https URL; the javascript: one is plain text.
+        CHECK(d.body.find("1. [Deal \\[update\\]\\(javascript:alert\\(2\\)\\) &lt;img src=x "
+                          "onerror=alert\\(3\\)&gt;](https://x.example/"
+                          "a%29[evil]%28javascript:alert%287%29), &lt;b&gt;Times&lt;/b&gt;\n") !=
+              std::string::npos);
+        CHECK(d.body.find("2. Second headline, Reuters\n") != std::string::npos);
+        CHECK(d.body.find("| 20,000+ \\| x |") != std::string::npos);
+        // Titles stay plain text: the front matter applies its own policy.
+        CHECK(d.title == "Why “<script>alert(1)</script> *x*” is trending in the US");
+        // Escaping does not hide anything from the grounding check.
+        CHECK(draft::grounding::unverified_claims(d.body, draft::evidence_of(s, d)).empty());
     }
 
     TEST_CASE("place names") {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The OpenAI chat-completions protocol against real replies (tests/data/openai/PROVENANCE.md).
+#include "../fuzz/markdown_check.hpp"
 #include "support.hpp"
 #include "trend/draft/grounding.hpp"
 #include "trend/draft/openai.hpp"
@@ -158,6 +159,31 @@ TEST_SUITE("draft") {
         CHECK(body.find("invented list") == std::string::npos);
         CHECK(body.find("1. [OpenAI signs $38 billion deal") != std::string::npos);
         CHECK(draft::grounding::citation_problems(md.body, sources.size()).empty());
+    }
+
+    TEST_CASE("the model's body keeps its Markdown but loses raw HTML and unsafe links") {
+        auto s = story();
+        s.articles.push_back(test::news_article("Second <script>x</script>",
+                                                "https://x.example/a)[evil](javascript:alert(7)",
+                                                "Src [x](javascript:y)", "", "", {}));
+        const auto sources = draft::sources_of(s.articles);
+        oa::ModelDraft md{"Head <b>line</b>",
+                          "Sum",
+                          {},
+                          "Intro **bold** [1][2].\n\n<script>alert(1)</script>\n\n"
+                          "[click](javascript:alert(1)) <img src=x onerror=alert(2)> "
+                          "[ok](https://ok.example/p)\n\n[x]: javascript:alert(3)\n"};
+        const std::string body = oa::finish_body(md, sources, s);
+        const auto problem = fuzz::unsafe_markup(body);
+        CHECK_MESSAGE(!problem, *problem << "\n" << body);
+        CHECK(body.rfind("# Head &lt;b&gt;line&lt;/b&gt;\n\nIntro **bold** [1][2].", 0) == 0);
+        CHECK(body.find("&lt;script>alert(1)&lt;/script>") != std::string::npos);
+        CHECK(body.find("click &lt;img") != std::string::npos);
+        CHECK(body.find("[ok](https://ok.example/p)") != std::string::npos);
+        CHECK(body.find("\\[x]: javascript:alert(3)") != std::string::npos);
+        CHECK(body.find("2. [Second &lt;script&gt;x&lt;/script&gt;](https://x.example/"
+                        "a%29[evil]%28javascript:alert%287%29), Src \\[x\\]\\(javascript:y\\)\n") !=
+              std::string::npos);
     }
 
     TEST_CASE("secrets are scrubbed from messages") {

@@ -2,6 +2,7 @@
 // yaml::quote and the draft document (front matter, word count), checked against PyYAML.
 #include "support.hpp"
 #include "trend/draft/article.hpp"
+#include "trend/draft/markdown.hpp"
 #include "trend/draft/yaml.hpp"
 
 #include <rapidjson/document.h>
@@ -129,6 +130,18 @@ const std::vector<std::string>& hostile_strings() {
     return k_strings;
 }
 
+// Front matter strings are YAML-quoted after the HTML policy (markdown::front_matter_text).
+std::string plain(const std::string& s) {
+    return trend::draft::markdown::front_matter_text(s);
+}
+
+std::vector<std::string> plain(const std::vector<std::string>& list) {
+    std::vector<std::string> out;
+    for (const auto& s : list)
+        out.push_back(plain(s));
+    return out;
+}
+
 FrontMatter hostile_front_matter() {
     const auto& h = hostile_strings();
     FrontMatter fm;
@@ -251,21 +264,21 @@ unverified: []
                                "title", "slug", "date", "status", "summary", "tags", "cover",
                                "generator", "trend", "sources", "word_count", "reading_time",
                                "drafter", "model", "generation_costs", "unverified"});
-        CHECK(str(doc["title"]) == fm.title);
+        CHECK(str(doc["title"]) == plain(fm.title));
         CHECK(str(doc["slug"]) == fm.slug);
         CHECK(str(doc["date"]) == "2025-11-03T18:21:16Z");
         CHECK(str(doc["status"]) == fm.status);
-        CHECK(str(doc["summary"]) == fm.summary);
-        CHECK(str_list(doc["tags"]) == fm.tags);
+        CHECK(str(doc["summary"]) == plain(fm.summary));
+        CHECK(str_list(doc["tags"]) == plain(fm.tags));
         CHECK(str(doc["cover"]["image"]) == fm.cover->image);
-        CHECK(str(doc["cover"]["alt"]) == fm.cover->alt);
-        CHECK(str(doc["cover"]["credit"]) == fm.cover->credit);
+        CHECK(str(doc["cover"]["alt"]) == plain(fm.cover->alt));
+        CHECK(str(doc["cover"]["credit"]) == plain(fm.cover->credit));
         CHECK(str(doc["generator"]) == fm.generator);
 
         const auto& trend = doc["trend"];
         CHECK(keys(trend) == std::vector<std::string>{"term", "geo", "traffic", "traffic_label",
                                                       "first_seen", "rule", "spike_id"});
-        CHECK(str(trend["term"]) == fm.trend.term);
+        CHECK(str(trend["term"]) == plain(fm.trend.term));
         CHECK(str(trend["geo"]) == fm.trend.geo);
         CHECK(trend["traffic"].GetInt64() == 20000);
         CHECK(str(trend["traffic_label"]) == fm.trend.traffic_label);
@@ -277,20 +290,40 @@ unverified: []
         REQUIRE(doc["sources"].Size() == fm.sources.size());
         for (rapidjson::SizeType i = 0; i < doc["sources"].Size(); ++i) {
             const auto& s = doc["sources"][i];
-            CHECK(str(s["title"]) == fm.sources[i].title);
-            CHECK(str(s["url"]) == fm.sources[i].url);
-            CHECK(str(s["source"]) == fm.sources[i].source);
+            CHECK(str(s["title"]) == plain(fm.sources[i].title));
+            CHECK(str(s["url"]) == trend::draft::markdown::url(fm.sources[i].url).value_or(""));
+            CHECK(str(s["source"]) == plain(fm.sources[i].source));
         }
         CHECK(doc["word_count"].GetUint64() == 1165);
         CHECK(str(doc["reading_time"]) == "6 min read");
         CHECK(str(doc["drafter"]) == fm.drafter);
-        CHECK(str(doc["model"]) == *fm.model);
+        CHECK(str(doc["model"]) == plain(*fm.model));
         const auto& costs = doc["generation_costs"];
         CHECK(costs["prompt_tokens"].GetInt64() == 1234);
         CHECK(costs["completion_tokens"].GetInt64() == 567);
         CHECK(costs["cached_tokens"].GetInt64() == 89);
         CHECK(costs["usd"].GetDouble() == doctest::Approx(0.001235).epsilon(1e-12));
-        CHECK(str_list(doc["unverified"]) == fm.unverified);
+        CHECK(str_list(doc["unverified"]) == plain(fm.unverified));
+    }
+
+    TEST_CASE("front matter strings cannot open a tag and its URLs are web links") {
+        FrontMatter fm;
+        fm.title = "Why <script>alert(1)</script> is trending";
+        fm.summary = "<img src=x onerror=alert(1)>";
+        fm.tags = {"<b>"};
+        fm.cover = Cover{"javascript:alert(1)", "alt", "credit"};
+        fm.sources = {Source{"<i>T</i>", "https://x.example/a)[e](javascript:alert(7)", "S"},
+                      Source{"U", "data:text/html,x", "S"}};
+        const std::string yaml = render_front_matter(fm);
+        CHECK(yaml.find('<') == std::string::npos);
+        CHECK(yaml.find('>') == std::string::npos);
+        CHECK(yaml.find("title: \"Why ‹script›alert(1)‹/script› is trending\"\n") !=
+              std::string::npos);
+        CHECK(yaml.find("cover:") == std::string::npos); // no picture but a web one
+        // Still one https URL: the parentheses that would end a Markdown link are encoded.
+        CHECK(yaml.find("url: \"https://x.example/a%29[e]%28javascript:alert%287%29\"") !=
+              std::string::npos);
+        CHECK(yaml.find("{title: \"U\", url: \"\", source: \"S\"}") != std::string::npos);
     }
 
     TEST_CASE("front matter without optional keys reads back with nulls and empty lists") {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "feed_support.hpp"
+#include "trend/feed/term.hpp"
 #include "trend/util/text.hpp"
 #include "trend/util/time.hpp"
 
@@ -688,12 +689,16 @@ TEST_SUITE("feed") {
             CHECK(s.warnings[0] == "99000 entries past the cap of 1000 dropped");
             CHECK(elapsed < std::chrono::seconds(5));
         }
-        SUBCASE("a long title is cut at 1000 bytes on a code point, with a warning") {
+        SUBCASE("a long title goes through the term guard: cut, hashed, with a warning") {
             const Snapshot s = parse_ok(rss2("<item><title>" + std::string(999, 'a') + "é" +
                                              std::string(4000, 'b') + "</title></item>"));
-            CHECK(s.items[0].term == std::string(999, 'a'));
+            const Snapshot t = parse_ok(rss2("<item><title>" + std::string(999, 'a') + "é" +
+                                             std::string(4000, 'c') + "</title></item>"));
+            CHECK(s.items[0].term.size() <= trend::feed::k_max_term_bytes);
+            CHECK(s.items[0].term.starts_with(std::string(200, 'a')));
+            CHECK(s.items[0].term != t.items[0].term); // same start, different terms
             REQUIRE(s.warnings.size() == 1);
-            CHECK(s.warnings[0] == "entry 1: title longer than 1000 bytes, cut");
+            CHECK(s.warnings[0].find("cut to 300") != std::string::npos);
         }
         SUBCASE("at most 100 warnings, then a count") {
             std::string items;

@@ -116,6 +116,18 @@ TEST_SUITE("daemon") {
         CHECK(p.count("SELECT count(*) FROM observations") == 1);
     }
 
+    TEST_CASE("a draft asked for by hand makes a manual spike that stays open") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        p.poll("US", k_t0, {{"openai", 200}});
+        const auto draft = p.store.request_draft("openai", k_t0 + 1h);
+        REQUIRE(draft);
+        CHECK(p.count("SELECT count(*) FROM spikes WHERE rule = 'manual' AND status = 'open' "
+                      "AND resolved_at IS NULL") == 1);
+        CHECK(p.count("SELECT count(*) FROM drafts WHERE status = 'queued'") == 1);
+        CHECK_FALSE(p.store.request_draft("never seen", k_t0 + 1h));
+    }
+
     TEST_CASE("a record action makes a spike but no draft") {
         test::TempDir dir;
         Pipeline p(dir / "t.db", rule_config(config::Action::record));

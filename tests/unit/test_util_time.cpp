@@ -259,6 +259,28 @@ TEST_SUITE("util") {
         }
     }
 
+    TEST_CASE("parse_rfc822 refuses dates format_iso cannot write back") {
+        // Found by fuzz_time: libcurl reads "2026010:00:00" as the year 2026010.
+        CHECK_FALSE(trend::parse_rfc822("Mon, 2 Feb 2026010:00:00 GMT").has_value());
+        CHECK_FALSE(trend::parse_rfc822("Fri, 1 Jan 10000 00:00:00 GMT").has_value());
+        // The year 9999 is refused whatever the zone: -1200 would carry it into 10000 UTC.
+        CHECK_FALSE(trend::parse_rfc822("Fri, 31 Dec 9999 23:59:59 GMT").has_value());
+        CHECK(trend::parse_rfc822("Sat, 31 Dec 9998 23:59:59 GMT") ==
+              trend::parse_iso("9998-12-31T23:59:59Z"));
+        CHECK(trend::parse_rfc822("Thu, 1 Jan 1970 00:00:00 GMT") == utc(1970, 1, 1, 0, 0, 0));
+    }
+
+    TEST_CASE("parse_duration refuses what format_duration could not write back") {
+        // Found by fuzz_time: 999999999d9d is 1000000008d, a 10-digit number.
+        CHECK_FALSE(trend::parse_duration("999999999d9d").has_value());
+        CHECK_FALSE(trend::parse_duration("1000000000s").has_value());
+        CHECK(trend::parse_duration("999999999s") == Seconds{999'999'999});
+        std::string many;
+        for (int i = 0; i < 20000; ++i)
+            many += "999999999w";
+        CHECK_FALSE(trend::parse_duration(many).has_value()); // no signed overflow on the way
+    }
+
     TEST_CASE("parse_duration reads each unit") {
         CHECK(trend::parse_duration("30s") == Seconds{30});
         CHECK(trend::parse_duration("90s") == Seconds{90});

@@ -52,6 +52,8 @@ std::string since_iso(const std::string& since) {
 int print_rows(const Globals& g, const store::Rows& rows, const std::vector<std::string>& columns) {
     if (g.json)
         std::printf("%s\n", rows_json(rows).c_str());
+    else if (g.csv)
+        write_csv(stdout, rows);
     else if (rows.rows.empty())
         std::printf("(none)\n");
     else

@@ -48,6 +48,7 @@ struct Globals {
     std::string config_path;
     std::string db_path;
     bool json = false;
+    bool csv = false; ///< table commands print CSV (every column)
     double timeout_s = 5;
     config::Config config;
 
@@ -84,7 +85,8 @@ struct Globals {
 /** "24h" -> ISO time 24h ago; "all" -> the epoch. Throws CommandError. */
 [[nodiscard]] std::string since_iso(const std::string& since);
 
-/** Rows as JSON (--json) or as a table of `columns`; "(none)" when there are none. */
+/** Rows as JSON (--json), as CSV (--csv, every column) or as a table of `columns`; "(none)"
+ *  when a table has no rows. */
 int print_rows(const Globals& g, const store::Rows& rows, const std::vector<std::string>& columns);
 
 /** The command chosen on the command line; set by the subcommand's callback. */
@@ -94,6 +96,7 @@ using Command = std::function<int()>;
 void add_database_commands(CLI::App& app, Globals& g, Command& run);
 void add_daemon_commands(CLI::App& app, Globals& g, Command& run);
 void add_history_commands(CLI::App& app, Globals& g, Command& run);
+void add_page_commands(CLI::App& app, Globals& g, Command& run);
 
 /** `trendctl status` (status_command.cpp). */
 int cmd_status(Globals& g);

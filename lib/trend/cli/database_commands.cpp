@@ -32,7 +32,7 @@ int cmd_history(Globals& g, const std::string& term, const std::string& geo) {
     SQLite::Database db = g.open_ro();
     const std::string norm = text::normalize_term(text::repair_utf8(term));
     const store::Rows rows = store::history(db, norm, geo);
-    if (g.json)
+    if (g.json || g.csv)
         return print_rows(g, rows, {});
     if (rows.rows.empty())
         throw CommandError(

@@ -81,6 +81,8 @@ int cmd_backtest(Globals& g, const BacktestArgs& a) {
                             }).c_str());
         return k_exit_ok;
     }
+    if (g.csv)
+        return print_rows(g, r.spikes, {});
     if (!r.spikes.rows.empty())
         print_table(
             stdout, r.spikes,

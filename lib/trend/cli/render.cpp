@@ -34,8 +34,8 @@ std::string cell_text(const store::Value& v) {
                 return std::to_string(x);
             else if constexpr (std::is_same_v<T, double>)
                 return fmt::format("{:.6g}", x);
-            else
-                return text::collapse_whitespace(x);
+            else // whatever the database holds came from outside: neutralised for the terminal
+                return text::terminal_safe(text::collapse_whitespace(text::repair_utf8(x)));
         },
         v);
 }
@@ -88,6 +88,42 @@ void write_rows(json::Writer& w, const store::Rows& rows) {
     for (const auto& row : rows.rows)
         write_row(w, rows, row);
     w.EndArray();
+}
+
+namespace {
+
+std::string csv_field(const store::Value& v) {
+    if (std::holds_alternative<std::nullptr_t>(v))
+        return {};
+    if (!std::holds_alternative<std::string>(v))
+        return cell_text(v);
+    std::string text = std::get<std::string>(v);
+    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos)
+        text.insert(text.begin(), '\'');
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+} // namespace
+
+void write_csv(std::FILE* out, const store::Rows& rows) {
+    std::string line;
+    for (std::size_t c = 0; c < rows.columns.size(); ++c)
+        line += (c > 0 ? "," : "") + csv_field(rows.columns[c]);
+    std::fprintf(out, "%s\r\n", line.c_str());
+    for (const auto& row : rows.rows) {
+        line.clear();
+        for (std::size_t c = 0; c < row.size(); ++c)
+            line += (c > 0 ? "," : "") + csv_field(row[c]);
+        std::fprintf(out, "%s\r\n", line.c_str());
+    }
 }
 
 std::string rows_json(const store::Rows& rows) {

@@ -124,7 +124,9 @@ int trendctl_main(int argc, char** argv) {
     app.add_option("-c,--config", g.config_path,
                    "configuration file (default /etc/trendd/trendd.toml)");
     app.add_option("--db", g.db_path, "database file (default: the configuration's)");
-    app.add_flag("--json", g.json, "print JSON (shapes in docs/cli.md)");
+    auto* json = app.add_flag("--json", g.json, "print JSON (shapes in docs/cli.md)");
+    app.add_flag("--csv", g.csv, "table commands print CSV with every column (for spreadsheets)")
+        ->excludes(json);
     app.add_option("--timeout", g.timeout_s,
                    "seconds to wait for the daemon (default 5; poll waits at least 120)");
     app.set_version_flag("--version", "trendctl " TRENDD_VERSION);
@@ -133,6 +135,7 @@ int trendctl_main(int argc, char** argv) {
     add_database_commands(app, g, run);
     add_daemon_commands(app, g, run);
     add_history_commands(app, g, run);
+    add_page_commands(app, g, run);
     if (auto problem = command_problem(app, argc, argv)) {
         std::fprintf(stderr, "trendctl: %s\n", problem->c_str());
         // Not parsed yet: --json is looked for by hand.

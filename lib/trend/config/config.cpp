@@ -3,6 +3,7 @@
 
 #include "trend/feed/parser.hpp"
 #include "trend/feed/traffic.hpp"
+#include "trend/util/regex.hpp"
 #include "trend/util/text.hpp"
 
 #include <curl/curl.h>
@@ -15,7 +16,6 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -92,6 +92,69 @@ fs::path env_dir(const char* name, const fs::path& fallback) {
     return fallback;
 }
 
+// Every key the reader accepts, by table: the one list behind the unknown-key check.
+// trendd.toml(5) must document each (tests/integration/it_man_pages.py).
+constexpr std::string_view k_top_keys[] = {"daemon", "feed",   "rule",
+                                           "drafter", "notify", "enrich"};
+constexpr std::string_view k_daemon_keys[] = {"database",
+                                              "drafts_dir",
+                                              "control_socket",
+                                              "log_level",
+                                              "fetch_timeout",
+                                              "connect_timeout",
+                                              "max_feed_bytes",
+                                              "max_concurrent_fetches",
+                                              "max_fetches_per_host",
+                                              "backoff_max",
+                                              "user_agent",
+                                              "contact"};
+constexpr std::string_view k_feed_keys[] = {"name", "type", "url", "geo", "interval", "enabled"};
+constexpr std::string_view k_rule_keys[] = {"name",        "match",         "geo",
+                                            "min_traffic", "growth",        "window",
+                                            "cooldown",    "resolve_after", "action"};
+constexpr std::string_view k_drafter_keys[] = {"kind", "openai"};
+// api_key is known so that it gets its own error: the key never goes in the file.
+constexpr std::string_view k_openai_keys[] = {"base_url",
+                                              "model",
+                                              "temperature",
+                                              "max_tokens",
+                                              "timeout",
+                                              "price_input_per_mtok",
+                                              "price_output_per_mtok",
+                                              "max_usd_per_day",
+                                              "fallback",
+                                              "api_key_env",
+                                              "max_attempts",
+                                              "api_key"};
+// secret likewise.
+constexpr std::string_view k_notify_keys[] = {"webhook_url", "secret_env", "secret"};
+constexpr std::string_view k_enrich_keys[] = {"enabled",
+                                              "wait",
+                                              "max_page_bytes",
+                                              "per_host_spacing",
+                                              "timeout",
+                                              "max_redirects",
+                                              "allow_private_addresses",
+                                              "keep_html",
+                                              "max_pages_per_story"};
+constexpr KnownTable k_known_tables[] = {
+    {"", k_top_keys},
+    {"[daemon]", k_daemon_keys},
+    {"[[feed]]", k_feed_keys},
+    {"[[rule]]", k_rule_keys},
+    {"[drafter]", k_drafter_keys},
+    {"[drafter.openai]", k_openai_keys},
+    {"[notify]", k_notify_keys},
+    {"[enrich]", k_enrich_keys},
+};
+
+std::span<const std::string_view> keys_of(std::string_view table) {
+    for (const KnownTable& t : k_known_tables)
+        if (t.table == table)
+            return t.keys;
+    return {};
+}
+
 /** Walks the TOML document, converts values and collects every problem with its line. */
 class Reader {
     std::string m_file;
@@ -113,9 +176,10 @@ public:
         return n != nullptr ? static_cast<int>(n->source().begin.line) : 0;
     }
 
-    /** Reports keys of `t` that are not in `known`. */
-    void check_keys(const toml::table& t, std::string_view where,
-                    std::initializer_list<std::string_view> known) {
+    /** Reports keys of `t` that known_keys() does not list for `table`. */
+    void check_keys(const toml::table& t, std::string_view table) {
+        const auto known = keys_of(table);
+        const std::string_view where = table.empty() ? "the top level" : table;
         for (auto&& [key, node] : t) {
             if (std::find(known.begin(), known.end(), key.str()) == known.end())
                 error(&node, fmt::format("unknown key '{}' in {}", key.str(), where));
@@ -228,10 +292,7 @@ public:
     }
 
     void daemon(const toml::table& t, DaemonConfig& d) {
-        check_keys(t, "[daemon]",
-                   {"database", "drafts_dir", "control_socket", "log_level", "fetch_timeout",
-                    "connect_timeout", "max_feed_bytes", "max_concurrent_fetches",
-                    "max_fetches_per_host", "backoff_max", "user_agent", "contact"});
+        check_keys(t, "[daemon]");
         read_path(t, "database", d.database);
         read_path(t, "drafts_dir", d.drafts_dir);
         read_path(t, "control_socket", d.control_socket);
@@ -269,10 +330,7 @@ public:
     }
 
     void enrich(const toml::table& t, EnrichConfig& e) {
-        check_keys(t, "[enrich]",
-                   {"enabled", "wait", "max_page_bytes", "per_host_spacing", "timeout",
-                    "max_redirects", "allow_private_addresses", "keep_html",
-                    "max_pages_per_story"});
+        check_keys(t, "[enrich]");
         read_bool(t, "enabled", e.enabled);
         read_duration(t, "wait", e.wait);
         read_duration(t, "per_host_spacing", e.per_host_spacing);
@@ -293,7 +351,7 @@ public:
 
     void feed(const toml::table& t, FeedConfig& f) {
         f.line = line_of(&t);
-        check_keys(t, "[[feed]]", {"name", "type", "url", "geo", "interval", "enabled"});
+        check_keys(t, "[[feed]]");
         read_string(t, "name", f.name);
         read_string(t, "type", f.type);
         read_string(t, "url", f.url);
@@ -347,9 +405,7 @@ public:
 
     void rule(const toml::table& t, RuleConfig& r) {
         r.line = line_of(&t);
-        check_keys(t, "[[rule]]",
-                   {"name", "match", "geo", "min_traffic", "growth", "window", "cooldown",
-                    "resolve_after", "action"});
+        check_keys(t, "[[rule]]");
         read_string(t, "name", r.name);
         if (t.get("name") == nullptr)
             error_at(r.line, "[[rule]] needs a 'name'");
@@ -359,14 +415,12 @@ public:
                                              r.name));
         read_strings(t, "match", r.match);
         for (std::string& m : r.match) {
-            if (m.rfind("re:", 0) == 0) {
-                try {
-                    std::regex probe(m.substr(3), std::regex::ECMAScript | std::regex::icase);
-                } catch (const std::regex_error& e) {
+            if (m.starts_with("re:")) {
+                const auto compiled = text::Regex::compile(std::string_view(m).substr(3));
+                if (const auto* why = std::get_if<std::string>(&compiled))
                     error(element_of(t.get("match"), m),
                           fmt::format("rule \"{}\": bad regular expression \"{}\": {}", r.name,
-                                      m.substr(3), e.what()));
-                }
+                                      m.substr(3), *why));
             } else {
                 m = text::normalize_term(text::repair_utf8(m));
             }
@@ -405,7 +459,7 @@ public:
     }
 
     void drafter(const toml::table& t, DrafterConfig& d) {
-        check_keys(t, "[drafter]", {"kind", "openai"});
+        check_keys(t, "[drafter]");
         std::string kind = to_string(d.kind);
         read_string(t, "kind", kind);
         if (kind == "builtin" || kind == "openai")
@@ -427,10 +481,7 @@ public:
     }
 
     void openai(const toml::table& t, OpenAIConfig& o) {
-        check_keys(t, "[drafter.openai]",
-                   {"base_url", "model", "temperature", "max_tokens", "timeout",
-                    "price_input_per_mtok", "price_output_per_mtok", "max_usd_per_day", "fallback",
-                    "api_key_env", "max_attempts", "api_key"});
+        check_keys(t, "[drafter.openai]");
         if (const toml::node* k = t.get("api_key"))
             error(k, "the API key never goes in the config file: use LoadCredential "
                      "(openai-api-key) or 'api_key_env'");
@@ -468,7 +519,7 @@ public:
     }
 
     void notify(const toml::table& t, NotifyConfig& n) {
-        check_keys(t, "[notify]", {"webhook_url", "secret_env", "secret"});
+        check_keys(t, "[notify]");
         if (const toml::node* s = t.get("secret"))
             error(s, "the webhook secret never goes in the config file: use 'secret_env'");
         read_string(t, "webhook_url", n.webhook_url);
@@ -522,8 +573,7 @@ public:
     }
 
     void read(const toml::table& root, Config& c) {
-        check_keys(root, "the top level",
-                   {"daemon", "feed", "rule", "drafter", "notify", "enrich"});
+        check_keys(root, "");
         section(root, "daemon", [&](const toml::table& t) { daemon(t, c.daemon); });
         each_table(root, "feed", c.feeds, &Reader::feed);
         each_table(root, "rule", c.rules, &Reader::rule);
@@ -568,6 +618,10 @@ bool is_local_url(const std::string& url) {
         return true;
     in_addr addr{};
     return ::inet_pton(AF_INET, h.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+std::span<const KnownTable> known_keys() {
+    return k_known_tables;
 }
 
 Config defaults() {

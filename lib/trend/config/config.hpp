@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 /** trendd.toml: the whole configuration, validated (docs/configuration.md). */
@@ -131,6 +133,17 @@ struct LoadResult {
     std::vector<Diagnostic> errors;
     std::vector<Diagnostic> warnings;
 };
+
+/** A table of trendd.toml and the keys it accepts. */
+struct KnownTable {
+    std::string_view table; ///< as messages name it: "[daemon]", "[[feed]]"; "" = the top level
+    std::span<const std::string_view> keys;
+};
+
+/** Every table and key the parser accepts, in the order of docs/configuration.md. A key that
+ *  names a table (top-level "daemon", [drafter] "openai") is listed in its parent too. Keys
+ *  outside this list are "unknown key" errors. */
+[[nodiscard]] std::span<const KnownTable> known_keys();
 
 /** Reads and validates a file. Never throws; an unreadable file is an error. */
 [[nodiscard]] LoadResult load(const std::filesystem::path& file);

@@ -2,6 +2,7 @@
 #include "trend/detect/rule.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <strings.h>
 
@@ -9,11 +10,14 @@ namespace trend::detect {
 
 Rule::Rule(config::RuleConfig config) : m_config(std::move(config)) {
     for (const std::string& m : m_config.match) {
-        if (m.rfind("re:", 0) == 0)
-            m_patterns.emplace_back(m.substr(3), std::regex::ECMAScript | std::regex::icase |
-                                                     std::regex::optimize);
-        else
+        if (!m.starts_with("re:")) {
             m_terms.push_back(m);
+            continue;
+        }
+        auto compiled = text::Regex::compile(std::string_view(m).substr(3));
+        if (auto* error = std::get_if<std::string>(&compiled))
+            throw std::invalid_argument("rule \"" + m_config.name + "\": " + *error);
+        m_patterns.push_back(std::get<text::Regex>(std::move(compiled)));
     }
 }
 
@@ -22,9 +26,8 @@ bool Rule::matches_term(std::string_view norm) const {
         return true;
     if (std::find(m_terms.begin(), m_terms.end(), norm) != m_terms.end())
         return true;
-    return std::any_of(m_patterns.begin(), m_patterns.end(), [&](const std::regex& re) {
-        return std::regex_search(norm.begin(), norm.end(), re);
-    });
+    return std::any_of(m_patterns.begin(), m_patterns.end(),
+                       [&](const text::Regex& re) { return re.search(norm); });
 }
 
 bool Rule::applies_to(std::string_view feed_name, std::string_view geo) const {

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "trend/config/config.hpp"
+#include "trend/util/regex.hpp"
 
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,16 +11,18 @@
 namespace trend::detect {
 
 /**
- * A [[rule]] made ready to evaluate: exact terms (normalised) and `re:` patterns compiled once.
+ * A [[rule]] made ready to evaluate: exact terms (normalised) and `re:` patterns compiled once
+ * (RE2, case-insensitive, linear time).
  * Immutable after construction, so it may be shared across threads.
  */
 class Rule final {
     config::RuleConfig m_config;
     std::vector<std::string> m_terms;
-    std::vector<std::regex> m_patterns;
+    std::vector<text::Regex> m_patterns;
 
 public:
-    /** Throws std::regex_error for a bad pattern (config validation reports it first). */
+    /** Throws std::invalid_argument for a pattern RE2 refuses (config validation reports it
+     *  first, as FILE:LINE). */
     explicit Rule(config::RuleConfig config);
 
     [[nodiscard]] const config::RuleConfig& config() const noexcept { return m_config; }

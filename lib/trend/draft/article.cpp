@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/draft/article.hpp"
 
+#include "trend/draft/markdown.hpp"
 #include "trend/draft/scan.hpp"
 #include "trend/draft/yaml.hpp"
 
@@ -12,7 +13,15 @@ namespace trend::draft {
 
 namespace {
 
-using yaml::quote;
+// Themes render front matter as HTML: every string is plain text that cannot open a tag, and
+// every URL is http(s) and percent-encoded (markdown.hpp).
+std::string quote(std::string_view s) {
+    return yaml::quote(markdown::front_matter_text(s));
+}
+
+std::string quote_url(std::string_view u) {
+    return yaml::quote(markdown::url(u).value_or(""));
+}
 
 std::string flow_list(const std::vector<std::string>& items) {
     std::string out = "[";
@@ -22,7 +31,7 @@ std::string flow_list(const std::vector<std::string>& items) {
 }
 
 std::string cover_map(const Cover& c) {
-    return fmt::format("{{image: {}, alt: {}, credit: {}}}", quote(c.image), quote(c.alt),
+    return fmt::format("{{image: {}, alt: {}, credit: {}}}", quote_url(c.image), quote(c.alt),
                        quote(c.credit));
 }
 
@@ -35,7 +44,7 @@ std::string trend_map(const TrendInfo& t) {
 }
 
 std::string source_map(const Source& s) {
-    return fmt::format("{{title: {}, url: {}, source: {}}}", quote(s.title), quote(s.url),
+    return fmt::format("{{title: {}, url: {}, source: {}}}", quote(s.title), quote_url(s.url),
                        quote(s.source));
 }
 
@@ -89,7 +98,7 @@ std::string render_front_matter(const FrontMatter& fm) {
     fmt::format_to(line, "status: {}\n", quote(fm.status));
     fmt::format_to(line, "summary: {}\n", quote(fm.summary));
     fmt::format_to(line, "tags: {}\n", flow_list(fm.tags));
-    if (fm.cover)
+    if (fm.cover && markdown::url(fm.cover->image))
         fmt::format_to(line, "cover: {}\n", cover_map(*fm.cover));
     fmt::format_to(line, "generator: {}\n", quote(fm.generator));
     fmt::format_to(line, "trend: {}\n", trend_map(fm.trend));

@@ -59,8 +59,10 @@ struct FrontMatter {
     std::vector<std::string> unverified;
 };
 
-/** "---\n<yaml>---\n": every key of FrontMatter in declaration order; strings quoted with
- *  yaml::quote; `reading_time: N min read`. Pure. */
+/** "---\n<yaml>---\n": every key of FrontMatter in declaration order; strings made plain with
+ *  markdown::front_matter_text (no `<` or `>`: themes render them as HTML) and quoted with
+ *  yaml::quote; URLs through markdown::url (http(s) only, else "", and no cover);
+ *  `reading_time: N min read`. Pure. */
 [[nodiscard]] std::string render_front_matter(const FrontMatter& fm);
 
 /** Front matter, a blank line, then the body. */

@@ -2,6 +2,7 @@
 #include "trend/draft/builtin_drafter.hpp"
 
 #include "trend/detect/detector.hpp"
+#include "trend/draft/markdown.hpp"
 #include "trend/util/text.hpp"
 
 #include <fmt/format.h>
@@ -23,8 +24,16 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 24> k_places
     {"TW", "Taiwan"},          {"UA", "Ukraine"},         {"US", "the US"},     {"VN", "Vietnam"},
 }};
 
+namespace md = markdown;
+
+/** Plain text in curly quotes (titles, summaries, front matter). */
 std::string in_quotes(std::string_view s) {
     return fmt::format("“{}”", s);
+}
+
+/** Untrusted text in curly quotes, for the Markdown body. */
+std::string quoted_text(std::string_view s) {
+    return in_quotes(md::text(s));
 }
 
 std::string day_and_time(Timestamp t) {
@@ -89,14 +98,14 @@ std::vector<Source> sources_of(const std::vector<StoryArticle>& articles) {
 std::string sources_section(const std::vector<Source>& sources, const Story& s) {
     std::string b = "## Sources\n\n";
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        b += fmt::format("{}. [{}]({})", i + 1, sources[i].title, sources[i].url);
+        b += fmt::format("{}. {}", i + 1, md::link(sources[i].title, sources[i].url));
         if (!sources[i].source.empty())
-            b += fmt::format(", {}", sources[i].source);
+            b += fmt::format(", {}", md::text(sources[i].source));
         b += '\n';
     }
     b += fmt::format("{}Search interest: Google Trends “Trending now” ({}), as observed by "
                      "trendd; figures are Google's approximate search buckets.\n",
-                     sources.empty() ? "" : "\n", s.geo.empty() ? s.feed : s.geo);
+                     sources.empty() ? "" : "\n", md::text(s.geo.empty() ? s.feed : s.geo));
     return b;
 }
 
@@ -159,12 +168,12 @@ struct Writer {
 
     std::string rise_sentence() {
         if (points.size() < 2 || !points.front().traffic || *points.front().traffic <= 0)
-            return fmt::format("It entered the feed at {} at {}.", s.traffic_label,
+            return fmt::format("It entered the feed at {} at {}.", md::text(s.traffic_label),
                                day_and_time(s.detected_at));
         const StoryPoint& first = points.front();
-        std::string out =
-            fmt::format("It was first seen at {} at {} and reached {} by {}", first.label,
-                        day_and_time(first.at), s.traffic_label, day_and_time(s.detected_at));
+        std::string out = fmt::format("It was first seen at {} at {} and reached {} by {}",
+                                      md::text(first.label), day_and_time(first.at),
+                                      md::text(s.traffic_label), day_and_time(s.detected_at));
         const std::int64_t factor = s.traffic / *first.traffic;
         if (factor >= 2) {
             fact(std::to_string(factor));
@@ -174,25 +183,30 @@ struct Writer {
     }
 
     void headline_and_takeaways(std::string& b) {
-        b += fmt::format("# {}\n\n", d.title);
+        b += md::heading(1, d.title) + "\n\n";
         b += "**Key takeaways**\n\n";
-        b += fmt::format("- Searches for {} in {} reached {} ({}).\n", in_quotes(s.term), place,
-                         s.traffic_label, day_and_time(s.detected_at));
-        if (!articles.empty())
-            b += fmt::format("- {} {} covering it; the lead headline: {}.\n", join_names(outlets),
-                             outlets.size() == 1 ? "is" : "are", in_quotes(articles.front().title));
-        else
+        b += fmt::format("- Searches for {} in {} reached {} ({}).\n", quoted_text(s.term),
+                         md::text(place), md::text(s.traffic_label), day_and_time(s.detected_at));
+        if (!articles.empty()) {
+            std::vector<std::string> names;
+            for (const auto& o : outlets)
+                names.push_back(md::text(o));
+            b += fmt::format("- {} {} covering it; the lead headline: {}.\n", join_names(names),
+                             outlets.size() == 1 ? "is" : "are",
+                             quoted_text(articles.front().title));
+        } else
             b += "- The feed carried no news coverage with it yet, so the reason is unconfirmed.\n";
         if (!s.other_geos.empty()) {
             std::vector<std::string> geos;
             for (const auto& g : s.other_geos)
-                geos.push_back(fmt::format("{} ({})", place_name(g.geo), g.peak_label));
+                geos.push_back(
+                    fmt::format("{} ({})", md::text(place_name(g.geo)), md::text(g.peak_label)));
             b += fmt::format("- It is trending elsewhere too: {}.\n", join_names(geos));
         }
         if (!s.related.empty()) {
             std::vector<std::string> terms;
             for (const auto& r : s.related)
-                terms.push_back(in_quotes(r.term));
+                terms.push_back(quoted_text(r.term));
             b += fmt::format("- Related searches with the same coverage: {}.\n", join_names(terms));
         }
         b += '\n';
@@ -204,7 +218,7 @@ struct Writer {
             b += fmt::format("No news item came with the trend, so the feed does not say why "
                              "people are searching for {}. Treat it as a lead to check before "
                              "writing anything.\n\n",
-                             in_quotes(s.term));
+                             quoted_text(s.term));
             return;
         }
         b += articles.size() == 1 ? "One report explains the interest:\n\n"
@@ -213,10 +227,10 @@ struct Writer {
             const StoryArticle& a = articles[i];
             b += "- ";
             if (!a.source.empty())
-                b += fmt::format("**{}**: ", a.source);
-            b += in_quotes(a.title);
+                b += fmt::format("**{}**: ", md::text(a.source));
+            b += quoted_text(a.title);
             if (!a.snippet.empty())
-                b += fmt::format(" ({})", a.snippet);
+                b += fmt::format(" ({})", md::text(a.snippet));
             b += fmt::format(" [{}]\n", i + 1);
         }
         b += '\n';
@@ -225,11 +239,13 @@ struct Writer {
     void why_now(std::string& b) {
         b += "## Why it is trending now\n\n";
         b += rise_sentence() + " ";
-        b += fmt::format("The rule {} fired because {}.\n\n", in_quotes(s.rule), s.reason);
+        b += fmt::format("The rule {} fired because {}.\n\n", quoted_text(s.rule),
+                         md::text(s.reason));
         if (points.size() > 1) {
             b += "| Time (UTC) | Searches |\n|---|---|\n";
             for (const StoryPoint& p : points)
-                b += fmt::format("| {} | {} |\n", day_and_time(p.at).substr(0, 16), p.label);
+                b += fmt::format("| {} | {} |\n", day_and_time(p.at).substr(0, 16),
+                                 md::text(p.label));
             b += '\n';
         }
     }
@@ -238,7 +254,7 @@ struct Writer {
         b += "## What to watch\n\n";
         b += fmt::format("- Whether searches for {} hold at {} or more, or fall back: a trend "
                          "that leaves the feed within hours was a blip.\n",
-                         in_quotes(s.term), s.traffic_label);
+                         quoted_text(s.term), md::text(s.traffic_label));
         if (articles.empty())
             b += "- Whether news coverage appears: none came with the trend so far.\n";
         else if (outlets.size() <= 1)

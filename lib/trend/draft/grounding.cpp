@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/draft/grounding.hpp"
 
+#include "trend/draft/markdown.hpp"
 #include "trend/draft/scan.hpp"
 #include "trend/util/text.hpp"
 
@@ -522,7 +523,10 @@ bool supported(const Evidence& evidence, const Fact& claim) {
                        [&](const Fact& f) { return supports(f, claim); });
 }
 
-std::vector<Fact> body_facts(std::string_view body) {
+// The body is read as a reader sees it: the escapes that keep feed text inert in Markdown
+// ("20\\*", "&lt;") would otherwise hide a claim or make a quote differ from its source.
+std::vector<Fact> body_facts(std::string_view markdown_body) {
+    const std::string body = markdown::unescape(markdown_body);
     std::vector<Fact> facts;
     std::set<std::pair<ClaimKind, std::string>> seen;
     for (Fact& f : Scanner(body, Mode::body).run())

@@ -21,7 +21,8 @@ struct Claim {
 };
 
 /**
- * The checkable claims of a Markdown body, in order of appearance, without duplicates.
+ * The checkable claims of a Markdown body, in order of appearance, without duplicates, read
+ * as a reader sees the body (markdown::unescape: backslash escapes and &lt; &gt; &amp; undone).
  * Skipped: link targets "(https://...)", bare URLs, citation markers "[3]", list numbering,
  * digits inside words ("GPT-4o", "B2B", "mp3"). Quotes are passages of 3+ words in "..." or
  * “...”. Pure.

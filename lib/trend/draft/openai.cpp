@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/draft/openai.hpp"
 
+#include "trend/draft/markdown.hpp"
 #include "trend/util/json.hpp"
 #include "trend/util/text.hpp"
 
@@ -221,7 +222,8 @@ double worst_case_usd(const Prompt& prompt, const config::OpenAIConfig& cfg) {
 
 std::string finish_body(const ModelDraft& d, const std::vector<Source>& sources,
                         const Story& story) {
-    std::string body = d.body;
+    // The model's Markdown is kept, made safe: no raw HTML, only http(s) links.
+    std::string body = markdown::sanitize(d.body);
     // The Sources are ours: drop whatever list the model wrote despite the instructions.
     for (const char* heading : {"\n## Sources", "\n**Sources**", "\n### Sources"})
         if (const auto p = body.find(heading); p != std::string::npos)
@@ -229,7 +231,7 @@ std::string finish_body(const ModelDraft& d, const std::vector<Source>& sources,
     while (!body.empty() && (body.back() == '\n' || body.back() == ' '))
         body.pop_back();
     if (body.rfind("# ", 0) != 0)
-        body = fmt::format("# {}\n\n{}", d.title, body);
+        body = fmt::format("{}\n\n{}", markdown::heading(1, d.title), body);
     return body + "\n\n" + sources_section(sources, story);
 }
 

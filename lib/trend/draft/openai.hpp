@@ -77,8 +77,9 @@ struct CallFailure {
  *  (one token per 3 bytes) plus max_tokens of completion. */
 [[nodiscard]] double worst_case_usd(const Prompt& prompt, const config::OpenAIConfig& cfg);
 
-/** The model's body made ours: headline ensured, any Sources section it wrote removed, our
- *  numbered Sources list and attribution appended. */
+/** The model's body made ours: made safe (markdown::sanitize: no raw HTML, http(s) links
+ *  only), headline ensured, any Sources section it wrote removed, our numbered Sources list and
+ *  attribution appended. */
 [[nodiscard]] std::string finish_body(const ModelDraft& d, const std::vector<Source>& sources,
                                       const Story& story);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "trend/feed/document.hpp"
+#include "trend/feed/term.hpp"
 
 #include "trend/util/html_text.hpp"
 #include "trend/util/text.hpp"
@@ -110,6 +111,20 @@ std::string title_text(std::string_view raw, std::optional<bool> html, Warnings&
     if (cut)
         warnings.add(fmt::format("{}: title longer than {} bytes, cut", where, k_max_title_bytes));
     return title;
+}
+
+std::string term_text(std::string_view raw, std::optional<bool> html, Warnings& warnings,
+                      std::string_view where) {
+    // The hash covers this much of a term: more only costs parsing time.
+    constexpr std::size_t k_max_hashed_bytes = 64 * 1024;
+    const std::string repaired = text::repair_utf8(raw.substr(0, k_max_hashed_bytes));
+    const std::string whole = html.value_or(text::looks_like_html(repaired))
+                                  ? text::html_to_text(repaired, k_max_hashed_bytes).text
+                                  : text::collapse_whitespace(repaired);
+    GuardedTerm term = guard_term(whole, where);
+    if (term.warning)
+        warnings.add(std::move(*term.warning));
+    return std::move(term.term);
 }
 
 std::string summary_text(std::string_view raw, bool html, std::string* first_image) {

@@ -76,6 +76,15 @@ public:
 [[nodiscard]] std::string title_text(std::string_view raw, std::optional<bool> html,
                                      Warnings& warnings, std::string_view where);
 
+/**
+ * An item's term (what rules match): plain text, or HTML turned into text as for
+ * title_text(), then through guard_term (term.hpp): a term over k_max_term_bytes is cut and
+ * tagged with a hash of the whole of it (up to 64 KiB of its text), so two long terms never
+ * merge; the warning names `where`.
+ */
+[[nodiscard]] std::string term_text(std::string_view raw, std::optional<bool> html,
+                                    Warnings& warnings, std::string_view where);
+
 /** A summary: HTML to plain text (or plain text when `html` is false), at most
  *  k_max_summary_bytes, "…" when cut. `first_image`, when given, receives the src of the
  *  HTML's first real <img> (as written). */

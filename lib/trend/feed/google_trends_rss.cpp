@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/feed/document.hpp"
 #include "trend/feed/parser.hpp"
+#include "trend/feed/term.hpp"
 #include "trend/feed/traffic.hpp"
 #include "trend/feed/xml.hpp"
 #include "trend/util/text.hpp"
@@ -22,7 +23,6 @@ using detail::quote;
 using detail::raw_text;
 using detail::Warnings;
 
-constexpr std::size_t k_max_term_bytes = 300;
 constexpr std::size_t k_max_text_bytes = 2000; // news titles and snippets
 constexpr std::size_t k_max_name_bytes = 300;  // publisher names
 constexpr std::size_t k_max_url_bytes = 2048;
@@ -160,11 +160,16 @@ public:
     /** `index` is the item's 1-based position in the document, for messages. */
     std::optional<Item> read(pugi::xml_node item, std::size_t index) const {
         Item out;
-        out.term = text_of(item.child("title"), k_max_term_bytes);
+        // Whole, so guard_term hashes all of it: terms are cut there, never here.
+        GuardedTerm term = guard_term(text_of(item.child("title"), std::string::npos),
+                                      fmt::format("item {}", index));
+        out.term = std::move(term.term);
         if (out.term.empty()) {
             m_warnings.add(fmt::format("item {}: empty title, skipped", index));
             return std::nullopt;
         }
+        if (term.warning)
+            m_warnings.add(std::move(*term.warning));
         const std::string where = fmt::format("item {} {}", index, quote(out.term));
         read_traffic(item, out, where);
         read_started_at(item, out, where);

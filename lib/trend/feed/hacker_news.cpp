@@ -67,7 +67,7 @@ Item read_hit(const Value& hit, int rank, Warnings& warnings) {
         item.skip_reason = fmt::format("hit is {}, not an object", detail::json_type_name(hit));
         return item;
     }
-    item.term = detail::title_text(detail::raw_string_member(hit, "title"), false, warnings, where);
+    item.term = detail::term_text(detail::raw_string_member(hit, "title"), false, warnings, where);
     if (item.term.empty())
         item.skip_reason = "no title";
     else
@@ -131,7 +131,7 @@ FirebaseItem read_firebase(const Value& v, Warnings& warnings, std::string_view 
                          : fmt::format("HN item is a {}, not a story", detail::cap_text(type, 32));
     // Titles are documented as HTML; they rarely hold any.
     item.term =
-        detail::title_text(detail::raw_string_member(v, "title"), std::nullopt, warnings, where);
+        detail::term_text(detail::raw_string_member(v, "title"), std::nullopt, warnings, where);
     if (item.term.empty() && item.skip_reason.empty())
         item.skip_reason = "no title";
     if (!item.term.empty())

@@ -108,7 +108,7 @@ Item read_tag(const Value& entry, int rank, Warnings& warnings) {
         item.skip_reason = "no name";
         warnings.add(fmt::format("{} has no name", where));
     } else {
-        item.term = detail::title_text("#" + name, false, warnings, where);
+        item.term = detail::term_text("#" + name, false, warnings, where);
         where = fmt::format("entry {} {}", rank, quote(item.term));
     }
     const std::string tag_url = string_member(entry, "url").value_or("");
@@ -125,7 +125,7 @@ Item read_link(const Value& entry, int rank, Warnings& warnings) {
     Item item;
     item.rank = rank;
     // PreviewCard titles and descriptions are plain text taken from the linked page.
-    item.term = detail::title_text(detail::raw_string_member(entry, "title"), false, warnings,
+    item.term = detail::term_text(detail::raw_string_member(entry, "title"), false, warnings,
                                    fmt::format("entry {}", rank));
     const std::string where = item.term.empty()
                                   ? fmt::format("entry {}", rank)

@@ -409,7 +409,7 @@ public:
         const std::string base = with_xml_base(m_base, entry);
         const Text title = title_of(entry);
         std::string where = fmt::format("entry {}", rank);
-        item.term = detail::title_text(title.raw, title.html, m_warnings, where);
+        item.term = detail::term_text(title.raw, title.html, m_warnings, where);
         if (item.term.empty())
             item.skip_reason = "no title";
         else

@@ -109,7 +109,7 @@ Item read_article(const Value& a, std::size_t position, const std::string& origi
     }
     std::string term = article;
     std::replace(term.begin(), term.end(), '_', ' ');
-    item.term = detail::title_text(term, false, warnings, where);
+    item.term = detail::term_text(term, false, warnings, where);
     if (item.term.empty()) {
         item.skip_reason = "no article title";
         return item;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "trend/fetch/address.hpp"
 
+#include <cstring>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-#include <cstring>
 
 namespace trend::fetch {
 
@@ -83,7 +83,7 @@ AddressClass classify_v6(const std::uint8_t* a) noexcept {
     // IANA IPv6 Special-Purpose Address Registry.
     static const Range k_ranges[] = {
         {{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, C::private_use}, // local-use NAT64
-        {{0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64, C::reserved},           // discard-only
+        {{0x01, 0x00, 0, 0, 0, 0, 0, 0}, 64, C::reserved},          // discard-only
         {{0x20, 0x01, 0x0d, 0xb8}, 32, C::documentation},
         {{0x20, 0x01, 0x00}, 23, C::reserved}, // IETF protocol assignments, Teredo, ORCHID
         {{0x3f, 0xff, 0x00}, 20, C::documentation},

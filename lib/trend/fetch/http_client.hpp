@@ -44,14 +44,14 @@ struct Request {
 /** What happened to a transfer. `transport` is the transfer's own fate, before anyone looks at
  *  the body: a 500 is `complete` with http_status 500. */
 enum class Transport {
-    complete,      ///< a full response (any status) or a file was read
-    timeout,       ///< connect or total timeout
-    too_large,     ///< body over max_body_bytes (declared or received)
-    truncated,     ///< connection closed before the declared length
-    redirect_loop, ///< more than max_redirects
-    network_error, ///< DNS, refused, reset, TLS, bad encoding, ...
+    complete,        ///< a full response (any status) or a file was read
+    timeout,         ///< connect or total timeout
+    too_large,       ///< body over max_body_bytes (declared or received)
+    truncated,       ///< connection closed before the declared length
+    redirect_loop,   ///< more than max_redirects
+    network_error,   ///< DNS, refused, reset, TLS, bad encoding, ...
     blocked_address, ///< Request::refuse_private_addresses refused every address to connect to
-    cancelled,     ///< the client stopped before it finished
+    cancelled,       ///< the client stopped before it finished
 };
 
 struct Response {

@@ -72,7 +72,11 @@ void DraftWorker::run_next(std::function<void(bool)> done, std::optional<store::
     try {
         job = m_store.claim_draft(m_clock.now(), only);
     } catch (const std::exception& e) {
-        log::error("draft", "cannot take a draft job: {}", e.what());
+        // A locked database is an analyst's transaction: the job stays queued for the next turn.
+        if (store::is_busy(e))
+            log::info("draft", "the database is locked; draft jobs wait for the next turn");
+        else
+            log::error("draft", "cannot take a draft job: {}", e.what());
     }
     if (!job) {
         done(false);

@@ -40,7 +40,8 @@ int HostPacer::busy() const noexcept {
 
 void HostPacer::prune() {
     const Instant now = m_clock.precise_now();
-    std::erase_if(m_hosts, [&](const auto& kv) { return !kv.second.busy && kv.second.free_at <= now; });
+    std::erase_if(m_hosts,
+                  [&](const auto& kv) { return !kv.second.busy && kv.second.free_at <= now; });
 }
 
 } // namespace trend::pipeline

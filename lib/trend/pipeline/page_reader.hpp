@@ -52,8 +52,8 @@ struct PageStats {
 /** One page read outside the queue (trendctl extract URL): what the daemon would make of it. */
 struct PageReading {
     store::PageOutcome outcome = store::PageOutcome::network_error;
-    std::string error;                      ///< why it is not an article
-    fetch::Response response;               ///< the page's response (no body after extraction)
+    std::string error;                       ///< why it is not an article
+    fetch::Response response;                ///< the page's response
     std::optional<extract::Article> article; ///< when the page was fetched and extracted
 };
 
@@ -62,8 +62,8 @@ struct PageReading {
 [[nodiscard]] fetch::Request page_request(const std::string& url, const config::Config& config);
 
 /**
- * Reads one page now, robots.txt first, with the daemon's rules (page_request, robots.txt for
- * trendd, extraction); stores nothing. `done` runs on the loop. For `trendctl extract URL`.
+ * Reads one page now with the daemon's rules (robots.txt for trendd first, page_request,
+ * extraction on the loop); stores nothing. `done` runs on the loop. For `trendctl extract URL`.
  */
 void read_page_now(fetch::HttpClient& http, const config::Config& config, const std::string& url,
                    std::function<void(PageReading)> done);
@@ -127,6 +127,8 @@ public:
     /** When a page could start next (a retry, a host's spacing), if anything waits. */
     [[nodiscard]] std::optional<Instant> next_wake() const noexcept { return m_next_wake; }
     [[nodiscard]] const PageStats& stats() const noexcept { return m_stats; }
+    /** When the next queued page (of restrict_to's job) is due, if any; nullopt when off. */
+    [[nodiscard]] std::optional<Timestamp> next_due();
 
     /** Only the pages of this draft job from now on (trendctl draft). */
     void restrict_to(store::Id draft_id) { m_only = draft_id; }
@@ -144,7 +146,7 @@ private:
     const CachedRobots* known_robots(const std::string& origin, Timestamp now);
     void fetch_robots(const std::string& origin, const std::string& host);
     /** Claims and starts a page whose origin's robots.txt is known. */
-    void start_page(const store::PageCandidate& c, const CachedRobots& robots);
+    void start_page(const store::PageCandidate& c, const CachedRobots* robots);
     void on_fetched(std::shared_ptr<Job> job, fetch::Response r);
     void on_extracted(std::shared_ptr<Job> job);
     /** Stores an attempt's result (one transaction), then frees the job's slot. */

@@ -12,11 +12,10 @@ namespace trend::store {
 namespace {
 
 constexpr std::array<std::string_view, k_page_outcomes.size()> k_names{
-    "article",       "not_html",        "consent_wall",      "paywall",
-    "js_shell",      "video_only",      "index_page",        "too_short",
-    "malformed",     "http_error",      "timeout",           "too_large",
-    "truncated",     "redirect_loop",   "network_error",     "blocked_address",
-    "robots_disallowed", "robots_unreachable"};
+    "article",         "not_html",          "consent_wall",      "paywall",       "js_shell",
+    "video_only",      "index_page",        "too_short",         "malformed",     "http_error",
+    "timeout",         "too_large",         "truncated",         "redirect_loop", "network_error",
+    "blocked_address", "robots_disallowed", "robots_unreachable"};
 
 void bind_or_null(SQLite::Statement& s, const char* name, const std::string& v) {
     if (v.empty())
@@ -90,9 +89,9 @@ void Store::queue_story_pages(Id draft_id, Id spike_id, Timestamp now) {
     };
     std::vector<Link> links;
     while (q.executeStep())
-        links.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                         q.getColumn(2).isNull() ? std::nullopt
-                                                 : std::optional(q.getColumn(2).getInt64())});
+        links.push_back(
+            {q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+             q.getColumn(2).isNull() ? std::nullopt : std::optional(q.getColumn(2).getInt64())});
 
     // A page already known by its URL, where it redirected to, or its canonical URL.
     SQLite::Statement find(m_db, "SELECT id FROM pages WHERE url = :u OR final_url = :u "
@@ -159,8 +158,8 @@ std::vector<PageCandidate> Store::page_candidates(Timestamp now, int limit,
     q.bind(":limit", limit);
     std::vector<PageCandidate> out;
     while (q.executeStep())
-        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                       q.getColumn(2).getString()});
+        out.push_back(
+            {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
     return out;
 }
 

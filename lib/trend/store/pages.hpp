@@ -44,11 +44,11 @@ enum class PageOutcome {
 
 /** Every outcome, in declaration order (metrics show each from the start). */
 inline constexpr std::array k_page_outcomes{
-    PageOutcome::article,       PageOutcome::not_html,          PageOutcome::consent_wall,
-    PageOutcome::paywall,       PageOutcome::js_shell,          PageOutcome::video_only,
-    PageOutcome::index_page,    PageOutcome::too_short,         PageOutcome::malformed,
-    PageOutcome::http_error,    PageOutcome::timeout,           PageOutcome::too_large,
-    PageOutcome::truncated,     PageOutcome::redirect_loop,     PageOutcome::network_error,
+    PageOutcome::article,         PageOutcome::not_html,          PageOutcome::consent_wall,
+    PageOutcome::paywall,         PageOutcome::js_shell,          PageOutcome::video_only,
+    PageOutcome::index_page,      PageOutcome::too_short,         PageOutcome::malformed,
+    PageOutcome::http_error,      PageOutcome::timeout,           PageOutcome::too_large,
+    PageOutcome::truncated,       PageOutcome::redirect_loop,     PageOutcome::network_error,
     PageOutcome::blocked_address, PageOutcome::robots_disallowed, PageOutcome::robots_unreachable};
 
 [[nodiscard]] std::string_view to_string(PageOutcome o) noexcept;
@@ -71,9 +71,9 @@ inline constexpr std::array k_page_outcomes{
 
 /** Whether and how queue_draft() queues the pages of a story. */
 struct PagePolicy {
-    bool enabled = false;  ///< off: drafts do not wait and no page is queued
-    Seconds wait{0};       ///< how long a draft waits for its pages
-    int max_pages = 10;    ///< pages per story, the first of load_story's articles
+    bool enabled = false; ///< off: drafts do not wait and no page is queued
+    Seconds wait{0};      ///< how long a draft waits for its pages
+    int max_pages = 10;   ///< pages per story, the first of load_story's articles
 };
 
 /** A queued page the reader may claim (one per host, oldest due first). */

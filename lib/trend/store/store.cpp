@@ -436,12 +436,9 @@ std::optional<Id> Store::request_draft(const std::string& norm, Timestamp now) {
     s.traffic_label = q.getColumn(5).getString();
     s.detected_at = now;
     s.reason = "requested with trendctl draft";
+    // Rule "manual" is no configured rule, so nothing resolves the spike: it stays open, as
+    // docs/analytics.md says.
     const Id spike = insert_spike(s);
-    // A draft asked for by hand is not a trend story that stays open: it is over at once.
-    SQLite::Statement r(m_db, "UPDATE spikes SET status = 'resolved', resolved_at = detected_at "
-                              "WHERE id = :id");
-    r.bind(":id", spike);
-    r.exec();
     const Id draft = queue_draft(spike, now);
     tx.commit();
     return draft;

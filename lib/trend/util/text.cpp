@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "trend/util/text.hpp"
 
+#include <unicode/uchar.h>
+
 #include <locale.h>
 #include <wctype.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 
 namespace trend::text {
@@ -361,6 +364,43 @@ std::size_t display_width(std::string_view in) {
         width += wide ? 2 : 1;
     }
     return width;
+}
+
+namespace {
+
+bool is_emoji(char32_t cp) {
+    return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF);
+}
+
+bool hides_or_reorders(char32_t cp) {
+    const auto type = static_cast<UCharCategory>(u_charType(static_cast<UChar32>(cp)));
+    return type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || type == U_LINE_SEPARATOR ||
+           type == U_PARAGRAPH_SEPARATOR;
+}
+
+} // namespace
+
+std::string terminal_safe(std::string_view in) {
+    const std::string clean = repair_utf8(in);
+    std::string out;
+    out.reserve(clean.size());
+    char32_t previous = 0;
+    for (std::size_t i = 0; i < clean.size();) {
+        const CodePoint d = decode_utf8(clean, i);
+        const bool joins_emoji = d.value == 0x200D && is_emoji(previous) &&
+                                 i + d.size < clean.size() && is_emoji(decode_utf8(clean, i + d.size).value);
+        if (hides_or_reorders(d.value) && !joins_emoji) {
+            char escape[16];
+            std::snprintf(escape, sizeof escape, d.value > 0xFFFF ? "\\U%08X" : "\\u%04X",
+                          static_cast<unsigned>(d.value));
+            out += escape;
+        } else {
+            out.append(clean, i, d.size);
+        }
+        previous = d.value;
+        i += d.size;
+    }
+    return out;
 }
 
 std::string_view utf8_prefix(std::string_view in, std::size_t max_bytes) {

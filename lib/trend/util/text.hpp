@@ -45,6 +45,16 @@ struct CodePoint {
 /** Terminal columns of valid UTF-8: East Asian wide characters and emoji count two. */
 [[nodiscard]] std::size_t display_width(std::string_view in);
 
+/**
+ * Text safe to print on a terminal, one line: invalid UTF-8 repaired, and every control
+ * character (Cc: ESC, DEL, C1...), format character (Cf: bidi overrides and isolates U+202A-202E
+ * and U+2066-2069, zero-width space and joiners, BOM, tags...) and line or paragraph separator
+ * shown as an ASCII escape ("\u202E", "\U000E0001"), so nothing can reorder, hide or restyle
+ * what surrounds it. A zero-width joiner between two emoji is kept (emoji sequences). CJK and
+ * emoji pass unchanged, so display_width still counts them two columns.
+ */
+[[nodiscard]] std::string terminal_safe(std::string_view in);
+
 /** Cuts valid UTF-8 to at most max_bytes without splitting a code point. */
 [[nodiscard]] std::string_view utf8_prefix(std::string_view in, std::size_t max_bytes);
 

@@ -343,6 +343,10 @@ std::optional<Timestamp> parse_feed_date(std::string_view text) {
     return parse_asctime(text);
 }
 
+// format_duration spells every duration up to this with numbers of at most 9 digits, which
+// parse_duration reads back (found by fuzz_time: "999999999d9d" did not read back).
+constexpr long long k_max_duration_seconds = 999'999'999;
+
 std::optional<Seconds> parse_duration(std::string_view s) {
     if (s.empty())
         return std::nullopt;
@@ -377,6 +381,8 @@ std::optional<Seconds> parse_duration(std::string_view s) {
             return std::nullopt;
         }
         total += n * unit;
+        if (total > k_max_duration_seconds) // also keeps a long list of terms from overflowing
+            return std::nullopt;
         i = j + 1;
     }
     return Seconds{total};

@@ -89,7 +89,8 @@ public:
  *  trimmed. nullopt when none of them reads it. */
 [[nodiscard]] std::optional<Timestamp> parse_feed_date(std::string_view text);
 
-/** Parses a duration: "90s", "10m", "6h", "1d", "1h30m", "2w". nullopt when malformed. */
+/** Parses a duration: "90s", "10m", "6h", "1d", "1h30m", "2w". nullopt when malformed or
+ *  over 999999999 seconds (about 31 years). */
 [[nodiscard]] std::optional<Seconds> parse_duration(std::string_view text);
 
 /** The shortest faithful spelling of a duration: 600s -> "10m", 5400s -> "1h30m". */
