@@ -149,15 +149,15 @@ TEST_SUITE("store") {
         CHECK(c[0].host == "a.example");
         CHECK(c[1].url == "https://b.example/2");
         // A claim counts the attempt and is exclusive.
-        CHECK(f.store.claim_page(c[0].id) == 1);
-        CHECK_FALSE(f.store.claim_page(c[0].id));
+        CHECK(f.store.claim_page(c[0].id, k_t0 + 1h) == 1);
+        CHECK_FALSE(f.store.claim_page(c[0].id, k_t0 + 1h));
         CHECK(f.store.page_candidates(k_t0 + 10s, 10).size() == 1);
         f.record(c[0].id, store::PageOutcome::article, k_t0 + 20s,
                  page_text("OpenAI news", "First paragraph.\n\nSecond paragraph."));
         CHECK_FALSE(f.store.claim_draft(k_t0 + 20s)); // b.example not tried yet
 
         // A failed page does not hold the draft up, even while queued for a retry.
-        REQUIRE(f.store.claim_page(c[1].id));
+        REQUIRE(f.store.claim_page(c[1].id, k_t0 + 1h));
         store::PageResult failed;
         failed.page_id = c[1].id;
         failed.outcome = store::PageOutcome::http_error;
@@ -191,6 +191,9 @@ TEST_SUITE("store") {
         CHECK(with_text == 1);
         // The full-text index follows.
         CHECK(f.count("SELECT count(*) FROM page_fts WHERE page_fts MATCH 'paragraph'") == 1);
+        // A page queued for a retry is not claimed before it is due.
+        CHECK_FALSE(f.store.claim_page(c[1].id, k_t0 + 329s));
+        CHECK(f.store.claim_page(c[1].id, k_t0 + 330s) == 2);
     }
 
     TEST_CASE("a draft whose pages never start drafts once its wait is over") {
@@ -207,18 +210,18 @@ TEST_SUITE("store") {
         f.poll("US", "openai", {"https://a.example/1"});
         const auto c = f.store.page_candidates(k_t0, 10);
         REQUIRE(c.size() == 1);
-        REQUIRE(f.store.claim_page(c[0].id));
+        REQUIRE(f.store.claim_page(c[0].id, k_t0 + 1h));
         CHECK_FALSE(f.store.claim_draft(k_t0 + 10s));
         CHECK(f.store.requeue_interrupted_pages() == 1);
         CHECK(f.count("SELECT attempts FROM pages") == 0);
-        CHECK(f.store.claim_page(c[0].id) == 1);
+        CHECK(f.store.claim_page(c[0].id, k_t0 + 1h) == 1);
         f.store.release_page(c[0].id);
         CHECK(f.count("SELECT attempts FROM pages WHERE status = 'queued'") == 0);
         // A finished page is never claimed again.
-        REQUIRE(f.store.claim_page(c[0].id));
+        REQUIRE(f.store.claim_page(c[0].id, k_t0 + 1h));
         f.record(c[0].id, store::PageOutcome::robots_disallowed, k_t0 + 5s);
         CHECK(f.store.requeue_interrupted_pages() == 0);
-        CHECK_FALSE(f.store.claim_page(c[0].id));
+        CHECK_FALSE(f.store.claim_page(c[0].id, k_t0 + 1h));
         CHECK(f.store.page_candidates(k_t0 + 1h, 10).empty());
     }
 
@@ -258,7 +261,7 @@ TEST_SUITE("store") {
         f.poll("US", "openai", {"https://a.example/1", "https://b.example/1"});
         const auto c = f.store.page_candidates(k_t0, 10);
         REQUIRE(c.size() == 2);
-        REQUIRE(f.store.claim_page(c[0].id));
+        REQUIRE(f.store.claim_page(c[0].id, k_t0 + 1h));
         f.record(c[0].id, store::PageOutcome::timeout, k_t0 + 1s);
         const auto h = f.store.page_health();
         CHECK(h.recent == 1);

@@ -4,6 +4,7 @@
 #include "trend/log/log.hpp"
 #include "trend/util/url.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <openssl/sha.h>
@@ -328,7 +329,7 @@ void PageReader::start_page(const store::PageCandidate& c, const CachedRobots* r
     m_writes.submit(
         fmt::format("claim page {}", c.id),
         [this, job] {
-            if (const auto n = m_store.claim_page(job->page.id))
+            if (const auto n = m_store.claim_page(job->page.id, m_clock.now()))
                 job->attempts = *n;
         },
         [this, job, refused, why] {
@@ -389,24 +390,27 @@ void PageReader::on_fetched(std::shared_ptr<Job> job, fetch::Response r) {
     }
     // The heavy part off the loop: extraction, digest, compression.
     const bool keep_html = m_config.enrich.keep_html;
-    asio::post(m_worker, [this, alive = m_alive, job, keep_html] {
-        const auto started = std::chrono::steady_clock::now();
-        const fetch::Response& resp = job->response;
-        job->article = extract::extract(
-            {resp.body, resp.effective_url.empty() ? job->page.url : resp.effective_url,
-             resp.content_type});
-        job->sha256 = sha256_hex(resp.body);
-        if (keep_html)
-            job->html_zlib = zlib_compress(resp.body);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        asio::post(m_io, [this, alive, job, seconds] {
-            if (!*alive)
-                return;
-            ++m_stats.extractions;
-            m_stats.extraction_seconds += seconds;
-            on_extracted(job);
+    // The loop has nothing else to wait for meanwhile (trendd --once): keep it running.
+    asio::post(
+        m_worker, [this, alive = m_alive, job, keep_html, guard = asio::make_work_guard(m_io)] {
+            const auto started = std::chrono::steady_clock::now();
+            const fetch::Response& resp = job->response;
+            job->article = extract::extract(
+                {resp.body, resp.effective_url.empty() ? job->page.url : resp.effective_url,
+                 resp.content_type});
+            job->sha256 = sha256_hex(resp.body);
+            if (keep_html)
+                job->html_zlib = zlib_compress(resp.body);
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            asio::post(m_io, [this, alive, job, seconds] {
+                if (!*alive)
+                    return;
+                ++m_stats.extractions;
+                m_stats.extraction_seconds += seconds;
+                on_extracted(job);
+            });
         });
-    });
 }
 
 void PageReader::on_extracted(std::shared_ptr<Job> job) {
@@ -441,12 +445,18 @@ void PageReader::record(std::shared_ptr<Job> job) {
     else
         log::info("enrich", "page {}: {}{}{}", job->page.url, store::to_string(res.outcome),
                   res.error.empty() ? "" : ": ", res.error);
+    // Posted, never inline: a write may finish inside submit(), and pump() must not run
+    // inside the pump() that started this job (its list of candidates would be stale).
     const auto done = [this, job] {
         m_busy_hosts.erase(job->page.host);
         --m_active;
-        if (m_on_page_done)
-            m_on_page_done();
-        pump();
+        asio::post(m_io, [this, alive = m_alive] {
+            if (!*alive)
+                return;
+            if (m_on_page_done)
+                m_on_page_done();
+            pump();
+        });
     };
     m_writes.submit(
         fmt::format("record page {}", job->page.id),

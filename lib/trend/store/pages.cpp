@@ -163,10 +163,12 @@ std::vector<PageCandidate> Store::page_candidates(Timestamp now, int limit,
     return out;
 }
 
-std::optional<int> Store::claim_page(Id page_id) {
+std::optional<int> Store::claim_page(Id page_id, Timestamp now) {
     SQLite::Statement u(m_db, "UPDATE pages SET status = 'fetching', attempts = attempts + 1 "
-                              "WHERE id = :id AND status = 'queued' RETURNING attempts");
+                              "WHERE id = :id AND status = 'queued' AND "
+                              "coalesce(next_attempt_at, created_at) <= :now RETURNING attempts");
     u.bind(":id", page_id);
+    u.bind(":now", format_iso(now));
     if (!u.executeStep())
         return std::nullopt;
     const int attempts = u.getColumn(0).getInt();

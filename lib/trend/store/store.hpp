@@ -257,10 +257,10 @@ public:
      *  the pages of that draft job alone. */
     [[nodiscard]] std::vector<PageCandidate> page_candidates(Timestamp now, int limit,
                                                              std::optional<Id> only = std::nullopt);
-    /** Marks a queued page 'fetching' and counts the attempt, in one statement, so two
-     *  processes never take the same page. Returns the attempts including this one, or
-     *  nullopt when it was not queued any more. */
-    [[nodiscard]] std::optional<int> claim_page(Id page_id);
+    /** Marks a queued page that is due at `now` 'fetching' and counts the attempt, in one
+     *  statement, so two processes never take the same page. Returns the attempts including
+     *  this one, or nullopt when it was not queued and due any more. */
+    [[nodiscard]] std::optional<int> claim_page(Id page_id, Timestamp now);
     /** Gives a claimed page back without counting the attempt (shutdown, a locked database). */
     void release_page(Id page_id);
     /** Records how an attempt ended: the pages row, and its text when it is an article (the
