@@ -28,7 +28,9 @@ void Backlog::drain(Seconds horizon, std::function<void()> on_settled,
         if (m_pages != nullptr)
             m_pages->restrict_to(*only);
     }
-    kick();
+    // From the loop: settling calls `on_settled` (which stops the loop) and must not happen
+    // before the caller runs the loop (a timer of the page reader would keep it running).
+    asio::post(m_io, [this] { kick(); });
 }
 
 void Backlog::stop() {
