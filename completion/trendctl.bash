@@ -12,7 +12,7 @@
 # free of blanks, so plain word splitting of compgen's output is right here.
 # shellcheck disable=SC2207
 
-_trendctl_commands="status feeds spikes drafts show history draft poll reload metrics backtest export parse"
+_trendctl_commands="status feeds spikes drafts show history draft extract pages poll reload metrics backtest export parse"
 
 # _trendctl_options COMMAND: the options COMMAND takes (global ones for "").
 _trendctl_options() {
@@ -21,6 +21,8 @@ _trendctl_options() {
     spikes) echo "--since --term -h --help" ;;
     drafts) echo "--status -h --help" ;;
     history) echo "--geo -h --help" ;;
+    extract) echo "--url --allow-private -h --help" ;;
+    pages) echo "--since --outcome -h --help" ;;
     backtest) echo "--snapshots --observations --db --drafts -h --help" ;;
     export) echo "--observations -h --help" ;;
     parse) echo "--type -h --help" ;;

@@ -98,6 +98,8 @@ void add_daemon_commands(CLI::App& app, Globals& g, Command& run);
 void add_history_commands(CLI::App& app, Globals& g, Command& run);
 /** `trendctl parse` (parse_command.cpp). */
 void add_parse_command(CLI::App& app, Globals& g, Command& run);
+/** `trendctl extract` and `trendctl pages` (page_commands.cpp). */
+void add_page_commands(CLI::App& app, Globals& g, Command& run);
 
 /** `trendctl status` (status_command.cpp). */
 int cmd_status(Globals& g);

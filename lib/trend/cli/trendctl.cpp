@@ -135,6 +135,7 @@ int trendctl_main(int argc, char** argv) {
     add_database_commands(app, g, run);
     add_daemon_commands(app, g, run);
     add_history_commands(app, g, run);
+    add_page_commands(app, g, run);
     add_parse_command(app, g, run);
     if (auto problem = command_problem(app, argc, argv)) {
         std::fprintf(stderr, "trendctl: %s\n", problem->c_str());

@@ -96,8 +96,8 @@ fs::path env_dir(const char* name, const fs::path& fallback) {
 
 // Every key the reader accepts, by table: the one list behind the unknown-key check.
 // trendd.toml(5) must document each (tests/integration/it_man_pages.py).
-constexpr std::string_view k_top_keys[] = {"daemon",  "feed",   "rule",
-                                           "drafter", "notify", "metrics"};
+constexpr std::string_view k_top_keys[] = {"daemon", "feed",    "rule",
+                                           "drafter", "notify", "enrich", "metrics"};
 constexpr std::string_view k_daemon_keys[] = {"database",
                                               "drafts_dir",
                                               "control_socket",
@@ -132,6 +132,15 @@ constexpr std::string_view k_openai_keys[] = {"base_url",
 // secret likewise.
 constexpr std::string_view k_notify_keys[] = {"webhook_url", "secret_env", "secret"};
 constexpr std::string_view k_metrics_keys[] = {"listen"};
+constexpr std::string_view k_enrich_keys[] = {"enabled",
+                                              "wait",
+                                              "max_page_bytes",
+                                              "per_host_spacing",
+                                              "timeout",
+                                              "max_redirects",
+                                              "allow_private_addresses",
+                                              "keep_html",
+                                              "max_pages_per_story"};
 constexpr KnownTable k_known_tables[] = {
     {"", k_top_keys},
     {"[daemon]", k_daemon_keys},
@@ -140,6 +149,7 @@ constexpr KnownTable k_known_tables[] = {
     {"[drafter]", k_drafter_keys},
     {"[drafter.openai]", k_openai_keys},
     {"[notify]", k_notify_keys},
+    {"[enrich]", k_enrich_keys},
     {"[metrics]", k_metrics_keys},
 };
 
@@ -304,14 +314,46 @@ public:
         read_int(t, "max_feed_bytes", d.max_feed_bytes, 1024, std::int64_t{1} << 30);
         read_int(t, "max_concurrent_fetches", d.max_concurrent_fetches, 1, 1024);
         read_int(t, "max_fetches_per_host", d.max_fetches_per_host, 1, 64);
-        read_string(t, "user_agent", d.user_agent);
-        read_string(t, "contact", d.contact);
-        if (d.contact.find_first_of("()\r\n") != std::string::npos)
-            error(t.get("contact"), "'contact' must not hold parentheses or line breaks");
+        read_header_text(t, "user_agent", d.user_agent);
+        read_header_text(t, "contact", d.contact);
+        if (d.contact.find_first_of("()") != std::string::npos)
+            error(t.get("contact"), "'contact' must not hold parentheses");
         if (d.fetch_timeout.count() < 1)
             error(t.get("fetch_timeout"), "'fetch_timeout' must be at least 1s");
         if (d.connect_timeout.count() < 1)
             error(t.get("connect_timeout"), "'connect_timeout' must be at least 1s");
+    }
+
+    /** A string that goes into an HTTP header: printable ASCII, at most 200 characters. */
+    void read_header_text(const toml::table& t, std::string_view key, std::string& out) {
+        read_string(t, key, out);
+        const bool printable = std::all_of(out.begin(), out.end(), [](char c) {
+            return c >= 0x20 && c < 0x7f;
+        });
+        if (!printable || out.size() > 200)
+            error(t.get(key), fmt::format("'{}' must be printable ASCII of at most 200 characters "
+                                          "(it goes into the User-Agent header)",
+                                          key));
+    }
+
+    void enrich(const toml::table& t, EnrichConfig& e) {
+        check_keys(t, "[enrich]");
+        read_bool(t, "enabled", e.enabled);
+        read_duration(t, "wait", e.wait);
+        read_duration(t, "per_host_spacing", e.per_host_spacing);
+        read_duration(t, "timeout", e.timeout);
+        // The extractor refuses pages over 5 MiB: fetching more would be wasted.
+        read_int(t, "max_page_bytes", e.max_page_bytes, 16 << 10, 5 << 20);
+        read_int(t, "max_redirects", e.max_redirects, 0, 20);
+        read_int(t, "max_pages_per_story", e.max_pages_per_story, 1, 50);
+        read_bool(t, "allow_private_addresses", e.allow_private_addresses);
+        read_bool(t, "keep_html", e.keep_html);
+        if (e.wait > Seconds{3600})
+            error(t.get("wait"), "'wait' must be at most 1h (drafts wait that long at most)");
+        if (e.per_host_spacing < Seconds{1} || e.per_host_spacing > Seconds{3600})
+            error(t.get("per_host_spacing"), "'per_host_spacing' must be between 1s and 1h");
+        if (e.timeout < Seconds{1} || e.timeout > Seconds{600})
+            error(t.get("timeout"), "'timeout' must be between 1s and 10m");
     }
 
     void feed(const toml::table& t, FeedConfig& f) {
@@ -603,6 +645,7 @@ public:
         each_table(root, "rule", c.rules, &Reader::rule);
         section(root, "drafter", [&](const toml::table& t) { drafter(t, c.drafter); });
         section(root, "notify", [&](const toml::table& t) { notify(t, c.notify); });
+        section(root, "enrich", [&](const toml::table& t) { enrich(t, c.enrich); });
         section(root, "metrics", [&](const toml::table& t) { metrics(t, c.metrics); });
         check_unique(c.feeds, "feed");
         check_unique(c.rules, "rule");

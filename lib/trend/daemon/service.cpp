@@ -119,6 +119,19 @@ public:
         s.loop_lag_max_seconds = m_lag_max;
         s.fetches_active = m_scheduler.active();
         s.fetches_waiting = m_scheduler.waiting();
+        if (const pipeline::PageReader* pages = m_pipeline.pages()) {
+            const pipeline::PageStats& ps = pages->stats();
+            s.pages_enabled = pages->enabled();
+            s.pages_by_outcome = ps.by_outcome;
+            s.page_bytes = ps.bytes;
+            s.page_extractions = ps.extractions;
+            s.page_extraction_seconds = ps.extraction_seconds;
+        }
+        try {
+            s.page_health = m_pipeline.store().page_health();
+        } catch (const std::exception& e) {
+            s.problems.push_back(fmt::format("cannot read the page queue: {}", e.what()));
+        }
         return s;
     }
 

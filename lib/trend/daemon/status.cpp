@@ -71,8 +71,13 @@ std::vector<std::string> degraded_reasons(const DaemonStatus& s) {
         out.push_back(
             fmt::format("{} draft(s) failed in the last 24h", s.totals.drafts_failed_24h));
     if (s.totals.drafts_retrying > 0)
-        out.push_back(
-            fmt::format("{} draft(s) failing and queued for a retry", s.totals.drafts_retrying));
+        out.push_back(fmt::format("{} draft(s) failing and queued for a retry",
+                                  s.totals.drafts_retrying));
+    const store::PageHealth& ph = s.page_health;
+    if (s.pages_enabled && ph.recent_failures >= k_page_failures_degraded &&
+        2 * ph.recent_failures >= ph.recent)
+        out.push_back(fmt::format("page fetches failing ({} of the last {})", ph.recent_failures,
+                                  ph.recent));
     out.insert(out.end(), s.problems.begin(), s.problems.end());
     return out;
 }
@@ -148,6 +153,21 @@ std::string status_json(const DaemonStatus& s) {
     w.EndArray();
     w.Key("totals");
     store::write_json(w, s.totals);
+    w.Key("pages");
+    w.StartObject();
+    w.Key("enabled");
+    w.Bool(s.pages_enabled);
+    w.Key("queued");
+    w.Int64(s.page_health.queued);
+    w.Key("fetching");
+    w.Int64(s.page_health.fetching);
+    w.Key("oldest_due_at");
+    put_time(w, s.page_health.oldest_due);
+    w.Key("recent");
+    w.Int(s.page_health.recent);
+    w.Key("recent_failures");
+    w.Int(s.page_health.recent_failures);
+    w.EndObject();
     w.EndObject();
     return buf.GetString();
 }
@@ -224,6 +244,20 @@ std::string metrics_text(const DaemonStatus& s) {
     family("trendd_database_bytes", "gauge",
            "Size of the database: the file, its write-ahead log and its index.");
     out += fmt::format("trendd_database_bytes {}\n", s.database_bytes);
+    family("trendd_pages_total", "counter", "Page fetch attempts since start, by outcome.");
+    for (std::size_t i = 0; i < store::k_page_outcomes.size(); ++i)
+        out += fmt::format("trendd_pages_total{{outcome=\"{}\"}} {}\n",
+                           store::to_string(store::k_page_outcomes[i]), s.pages_by_outcome[i]);
+    family("trendd_page_bytes_total", "counter", "Page body bytes received since start.");
+    out += fmt::format("trendd_page_bytes_total {}\n", s.page_bytes);
+    family("trendd_page_extractions_total", "counter", "Pages extracted since start.");
+    out += fmt::format("trendd_page_extractions_total {}\n", s.page_extractions);
+    family("trendd_page_extraction_seconds_total", "counter",
+           "Time spent extracting pages since start (worker thread).");
+    out += fmt::format("trendd_page_extraction_seconds_total {:.6f}\n",
+                       s.page_extraction_seconds);
+    family("trendd_pages_queued", "gauge", "Pages waiting to be fetched.");
+    out += fmt::format("trendd_pages_queued {}\n", s.page_health.queued);
     family("trendd_healthy", "gauge", "1 when trendctl status would say healthy, else 0.");
     out += fmt::format("trendd_healthy {}\n", degraded_reasons(s).empty() ? 1 : 0);
     return out;

@@ -2,9 +2,11 @@
 #pragma once
 
 #include "trend/daemon/scheduler.hpp"
+#include "trend/store/pages.hpp"
 #include "trend/store/queries.hpp"
 #include "trend/util/time.hpp"
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,12 +35,24 @@ struct DaemonStatus {
     std::size_t writes_waiting = 0; ///< writes held back by a locked database
     /** Feeds that answer but have gone quiet or broken (feed_health), by name. */
     std::vector<store::FeedHealthState> health;
+    /** The reading stage (docs/enrichment.md), since start: attempts by outcome (in
+     *  store::k_page_outcomes order), body bytes, extractions and their time. */
+    bool pages_enabled = false;
+    std::array<std::int64_t, store::k_page_outcomes.size()> pages_by_outcome{};
+    std::int64_t page_bytes = 0;
+    std::int64_t page_extractions = 0;
+    double page_extraction_seconds = 0;
+    store::PageHealth page_health; ///< from the database
 };
+
+/** The reading stage is degraded when at least this many of its last k_page_health_window
+ *  attempts failed for a server or network reason (and they are at least half). */
+inline constexpr int k_page_failures_degraded = 5;
 
 /** Why the daemon is degraded: a feed whose last poll failed, a feed that answers but is
  *  quiet or broken (no items, frozen content, schema drift), a draft that failed in the last
- *  24 hours or is retrying after an error, and every problem of the snapshot; empty when
- *  healthy. */
+ *  24 hours or is retrying after an error, page fetches that keep failing, and every problem
+ *  of the snapshot; empty when healthy. */
 [[nodiscard]] std::vector<std::string> degraded_reasons(const DaemonStatus& s);
 
 /** The `status` reply's data object (docs/control-protocol.md). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/fetch/http_client.hpp"
 
+#include "trend/fetch/address.hpp"
 #include "trend/log/log.hpp"
 
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -9,6 +10,8 @@
 
 #include <cstdint>
 #include <stdexcept>
+
+#include <sys/socket.h>
 
 namespace trend::fetch {
 
@@ -25,6 +28,7 @@ struct HttpClient::Transfer {
     Handler handler;
     SteadyClock::time_point started;
     bool too_large = false;
+    std::string blocked; ///< the first address refused by refuse_private_addresses
     char error[CURL_ERROR_SIZE] = {};
 
     ~Transfer() {
@@ -46,6 +50,24 @@ struct HttpClient::Transfer {
             return 0;
         }
         return len;
+    }
+
+    /** Called for every address libcurl is about to connect to: a private one is refused. */
+    static curl_socket_t on_open_socket(void* self, curlsocktype /*purpose*/,
+                                        curl_sockaddr* address) noexcept {
+        auto* t = static_cast<Transfer*>(self);
+        const sockaddr* sa = &address->addr;
+        const auto cls = classify(sa);
+        if (!cls || !is_public(*cls)) {
+            try {
+                if (t->blocked.empty())
+                    t->blocked = fmt::format("{} ({})", address_text(sa),
+                                             cls ? to_string(*cls) : "not an IP address");
+            } catch (...) {
+            }
+            return CURL_SOCKET_BAD;
+        }
+        return ::socket(address->family, address->socktype, address->protocol);
     }
 };
 
@@ -124,6 +146,13 @@ std::uint64_t HttpClient::start(Request request, Handler on_done) {
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
     if (!r.user_agent.empty())
         curl_easy_setopt(e, CURLOPT_USERAGENT, r.user_agent.c_str());
+    if (r.refuse_private_addresses) {
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::on_open_socket);
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "*"); // a proxy would connect for us, unchecked
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
     if (r.method == "POST") {
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
         curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, r.body.c_str());
@@ -255,7 +284,7 @@ void HttpClient::collect_finished() {
 
 namespace {
 
-Transport classify(int code, bool too_large) {
+Transport transport_of(int code, bool too_large) {
     switch (code) {
     case CURLE_OK:
         return Transport::complete;
@@ -293,7 +322,9 @@ void HttpClient::finish(std::uint64_t id, int curl_code) {
     curl_multi_remove_handle(m_multi, t->easy);
 
     Response& r = t->response;
-    r.transport = classify(curl_code, t->too_large);
+    r.transport = transport_of(curl_code, t->too_large);
+    if (!t->blocked.empty() && r.transport == Transport::network_error)
+        r.transport = Transport::blocked_address;
     r.duration =
         std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t->started);
     r.bytes = static_cast<std::int64_t>(r.body.size());
@@ -314,6 +345,9 @@ void HttpClient::finish(std::uint64_t id, int curl_code) {
         r.error = fmt::format("response body over the cap of {} bytes", t->request.max_body_bytes);
     else if (r.transport == Transport::cancelled)
         r.error = "cancelled";
+    else if (r.transport == Transport::blocked_address)
+        r.error = fmt::format("refused to connect to {}: only public addresses are fetched",
+                              t->blocked);
     else if (r.transport != Transport::complete && r.error.empty())
         r.error =
             t->error[0] != '\0' ? t->error : curl_easy_strerror(static_cast<CURLcode>(curl_code));

@@ -33,18 +33,25 @@ struct Request {
     std::int64_t max_body_bytes = 8 * 1024 * 1024; ///< after decompression
     long max_redirects = 5;
     bool allow_file = false; ///< file:// is only for configured feeds, never for redirects
+    /** For URLs from untrusted documents: connect only to public addresses (fetch/address.hpp).
+     *  Every address is checked just before libcurl connects to it, redirects included, and a
+     *  refused one ends the transfer as Transport::blocked_address. Such a transfer uses no
+     *  proxy and shares no connection with other transfers (a connection opened for a trusted
+     *  URL to a private host must not be reused). */
+    bool refuse_private_addresses = false;
 };
 
 /** What happened to a transfer. `transport` is the transfer's own fate, before anyone looks at
  *  the body: a 500 is `complete` with http_status 500. */
 enum class Transport {
-    complete,      ///< a full response (any status) or a file was read
-    timeout,       ///< connect or total timeout
-    too_large,     ///< body over max_body_bytes (declared or received)
-    truncated,     ///< connection closed before the declared length
-    redirect_loop, ///< more than max_redirects
-    network_error, ///< DNS, refused, reset, TLS, bad encoding, ...
-    cancelled,     ///< the client stopped before it finished
+    complete,        ///< a full response (any status) or a file was read
+    timeout,         ///< connect or total timeout
+    too_large,       ///< body over max_body_bytes (declared or received)
+    truncated,       ///< connection closed before the declared length
+    redirect_loop,   ///< more than max_redirects
+    network_error,   ///< DNS, refused, reset, TLS, bad encoding, ...
+    blocked_address, ///< Request::refuse_private_addresses refused every address to connect to
+    cancelled,       ///< the client stopped before it finished
 };
 
 struct Response {

@@ -37,6 +37,7 @@ std::optional<Failure> failure_of(const Response& r) {
     case Transport::redirect_loop:
         return Failure{Outcome::redirect_loop, r.error};
     case Transport::network_error:
+    case Transport::blocked_address:
         return Failure{Outcome::network_error, r.error};
     case Transport::cancelled:
         return Failure{Outcome::network_error, "cancelled at shutdown"};

@@ -12,6 +12,8 @@ namespace asio = boost::asio;
 void Backlog::kick() {
     if (m_stopped)
         return;
+    if (m_pages != nullptr)
+        m_pages->pump();
     pump_drafts();
     pump_notifications();
 }
@@ -21,14 +23,21 @@ void Backlog::drain(Seconds horizon, std::function<void()> on_settled,
     m_horizon = horizon;
     m_on_settled = std::move(on_settled);
     m_only = only;
-    if (only)
+    if (only) {
         m_notifier = nullptr;
-    kick();
+        if (m_pages != nullptr)
+            m_pages->restrict_to(*only);
+    }
+    // From the loop: settling calls `on_settled` (which stops the loop) and must not happen
+    // before the caller runs the loop (a timer of the page reader would keep it running).
+    asio::post(m_io, [this] { kick(); });
 }
 
 void Backlog::stop() {
     m_stopped = true;
     m_timer.cancel();
+    if (m_pages != nullptr)
+        m_pages->stop();
 }
 
 void Backlog::pump_drafts() {
@@ -64,9 +73,15 @@ void Backlog::arm() {
     // the pump busy (and spin once a second while an LLM call takes its time).
     if (m_drafts.busy() || (m_notifier != nullptr && m_notifier->busy()))
         return;
+    // A page in flight calls back too; while one is, draining is not over.
+    if (m_horizon && m_pages != nullptr && m_pages->busy())
+        return;
     std::optional<Timestamp> next;
     try {
         next = m_store.next_due(m_notifier != nullptr && m_notifier->enabled(), m_only);
+        if (m_horizon && m_pages != nullptr)
+            if (const auto pages = m_pages->next_due(); pages && (!next || *pages < *next))
+                next = std::max(*pages, m_clock.now());
     } catch (const std::exception& e) {
         log::error("draft", "cannot read the queues: {}", e.what());
     }

@@ -3,6 +3,7 @@
 
 #include "trend/pipeline/draft_worker.hpp"
 #include "trend/pipeline/notifier.hpp"
+#include "trend/pipeline/page_reader.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,9 +14,11 @@
 namespace trend::pipeline {
 
 /**
- * Drives the two queues of the database, draft jobs and webhook deliveries, on the loop: each
- * runs one job at a time (so a slow webhook never delays drafting), and when nothing is due a
- * timer wakes it for the next retry. Lives on the io_context thread.
+ * Drives the queues of the database on the loop: page fetches (PageReader, several hosts at
+ * once, its own timer), draft jobs and webhook deliveries (one job at a time each, so a slow
+ * webhook never delays drafting); when nothing is due a timer wakes it for the next retry.
+ * A page that is stored kicks the drafts (a draft may have been waiting for it). Lives on the
+ * io_context thread.
  */
 class Backlog final {
     boost::asio::io_context& m_io;
@@ -23,6 +26,7 @@ class Backlog final {
     store::Store& m_store;
     DraftWorker& m_drafts;
     Notifier* m_notifier;
+    PageReader* m_pages = nullptr;
     const Clock& m_clock;
     std::function<void()> m_on_progress;
     std::optional<Seconds> m_horizon; ///< drain mode: settle when nothing is due this soon
@@ -37,13 +41,16 @@ public:
           m_clock(clock), m_on_progress(std::move(on_progress)) {}
 
     void set_notifier(Notifier* notifier) noexcept { m_notifier = notifier; }
+    /** The reading stage, when there is a network. */
+    void set_pages(PageReader* pages) noexcept { m_pages = pages; }
 
     /** Runs whatever is due now (call after a poll queued drafts). */
     void kick();
 
     /** For `trendd --once` and `trendctl draft`: keep going while a job is due within
      *  `horizon`, then call `on_settled` (once nothing runs and nothing is due that soon).
-     *  With `only`, just that draft job (and no webhooks: the daemon delivers them). */
+     *  With `only`, just that draft job and its pages (no webhooks: the daemon delivers
+     *  them). Pages being fetched, or due within `horizon`, keep it going. */
     void drain(Seconds horizon, std::function<void()> on_settled,
                std::optional<store::Id> only = std::nullopt);
 

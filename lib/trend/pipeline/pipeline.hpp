@@ -7,6 +7,7 @@
 #include "trend/pipeline/draft_worker.hpp"
 #include "trend/pipeline/ingest.hpp"
 #include "trend/pipeline/notifier.hpp"
+#include "trend/pipeline/page_reader.hpp"
 #include "trend/pipeline/poller.hpp"
 #include "trend/pipeline/write_queue.hpp"
 #include "trend/store/store.hpp"
@@ -55,6 +56,7 @@ class Pipeline final {
     std::optional<Poller> m_poller;
     DraftWorker m_drafts;
     std::optional<Notifier> m_notifier;
+    std::optional<PageReader> m_pages;
     Backlog m_backlog;
 
 public:
@@ -69,6 +71,8 @@ public:
     [[nodiscard]] store::Store& store() noexcept { return m_store; }
     [[nodiscard]] Ingestor& ingestor() noexcept { return m_ingestor; }
     [[nodiscard]] DraftWorker& drafts() noexcept { return m_drafts; }
+    /** The reading stage, when there is a network (metrics). */
+    [[nodiscard]] const PageReader* pages() const noexcept { return m_pages ? &*m_pages : nullptr; }
     /** Writes waiting for a locked database (status and metrics). */
     [[nodiscard]] const WriteQueue& writes() const noexcept { return m_writes; }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/store/queries.hpp"
 
+#include "trend/store/pages.hpp"
 #include "trend/util/text.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -14,10 +15,8 @@ namespace trend::store {
 
 namespace {
 
-// How far around the spike the drafter looks: coverage and timeline of the preceding two
-// days, and anything seen up to an hour after detection (the same poll round).
-constexpr const char* k_before = "-2 days";
-constexpr const char* k_after = "+1 hour";
+constexpr const char* k_before = k_story_before;
+constexpr const char* k_after = k_story_after;
 
 Timestamp ts(const SQLite::Column& c) {
     return parse_iso(c.getString()).value_or(Timestamp{});
@@ -132,6 +131,7 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
             s.articles.push_back(std::move(a));
         }
     }
+    fill_page_texts(db, s.articles);
     {
         SQLite::Statement q(db,
                             "SELECT observed_at, geo, traffic, traffic_label, rank, started_at "

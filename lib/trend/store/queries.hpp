@@ -75,6 +75,13 @@ struct DraftSummary {
     int unverified = 0;
 };
 
+
+/** How far around the spike a story looks (SQLite date modifiers): coverage and timeline of
+ *  the preceding two days, and anything seen up to an hour after detection (the same poll
+ *  round). The pages a draft waits for are picked in the same window. */
+inline constexpr const char* k_story_before = "-2 days";
+inline constexpr const char* k_story_after = "+1 hour";
+
 /** Everything we hold about a spike, for drafting: its news items (all feeds, around the spike),
  *  the term's traffic timeline, other geos and related terms. Throws std::runtime_error for an
  *  unknown spike. Works on a read-only connection. */

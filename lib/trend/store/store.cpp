@@ -26,6 +26,14 @@ std::string json_array(const std::vector<std::string>& items) {
     return buf.GetString();
 }
 
+/** True for a draft (a row of `drafts`) that waits for pages under an enabled policy (:pages):
+ *  one of its pages has had no attempt yet or is being fetched. A page whose attempt failed
+ *  does not hold a draft up. */
+constexpr const char* k_draft_waits_for_pages =
+    "(:pages AND drafts.pages_until IS NOT NULL AND EXISTS (SELECT 1 FROM draft_pages dp "
+    "JOIN pages p ON p.id = dp.page_id WHERE dp.draft_id = drafts.id AND (p.status = "
+    "'fetching' OR (p.status = 'queued' AND p.attempts = 0))))";
+
 } // namespace
 
 Store::Store(const std::filesystem::path& path, Durability durability)
@@ -336,17 +344,23 @@ Id Store::queue_draft(Id spike_id, Timestamp now) {
     m_insert_draft.bind(":spike", spike_id);
     m_insert_draft.bind(":at", format_iso(now));
     exec_reset(m_insert_draft);
-    return m_db.getLastInsertRowid();
+    const Id id = m_db.getLastInsertRowid();
+    if (m_page_policy.enabled)
+        queue_story_pages(id, spike_id, now);
+    return id;
 }
 
 std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only) {
     auto tx = begin();
-    SQLite::Statement q(m_db, "SELECT id, spike_id, attempts, coalesce(slug, ''), "
-                              "coalesce(raw_reply, '') FROM drafts "
-                              "WHERE status = 'queued' AND "
-                              "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
-                              "AND (:only IS NULL OR id = :only) ORDER BY id LIMIT 1");
+    SQLite::Statement q(m_db, std::string("SELECT id, spike_id, attempts, coalesce(slug, ''), "
+                                          "coalesce(raw_reply, '') FROM drafts "
+                                          "WHERE status = 'queued' AND "
+                                          "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
+                                          "AND (:only IS NULL OR id = :only) AND NOT (") +
+                                  k_draft_waits_for_pages + " AND pages_until > :now) "
+                                  "ORDER BY id LIMIT 1");
     q.bind(":now", format_iso(now));
+    q.bind(":pages", m_page_policy.enabled ? 1 : 0);
     if (only)
         q.bind(":only", *only);
     if (!q.executeStep())
@@ -539,13 +553,17 @@ double Store::spent_on_day(Timestamp now) {
 }
 
 std::optional<Timestamp> Store::next_due(bool notifications, std::optional<Id> only_draft) {
-    SQLite::Statement q(m_db, "SELECT min(t) FROM ("
-                              "SELECT coalesce(next_attempt_at, created_at) AS t FROM drafts "
+    SQLite::Statement q(m_db, std::string("SELECT min(t) FROM ("
+                                          "SELECT CASE WHEN ") +
+                                  k_draft_waits_for_pages +
+                                  " THEN max(coalesce(next_attempt_at, created_at), pages_until) "
+                                  "ELSE coalesce(next_attempt_at, created_at) END AS t FROM drafts "
                               "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
                               "UNION ALL "
                               "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
                               "WHERE status = 'pending' AND :notifications)");
     q.bind(":notifications", notifications ? 1 : 0);
+    q.bind(":pages", m_page_policy.enabled ? 1 : 0);
     if (only_draft)
         q.bind(":only", *only_draft);
     if (!q.executeStep() || q.getColumn(0).isNull())

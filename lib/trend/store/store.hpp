@@ -6,6 +6,7 @@
 #include "trend/feed/snapshot.hpp"
 #include "trend/fetch/outcome.hpp"
 #include "trend/store/database.hpp"
+#include "trend/store/pages.hpp"
 #include "trend/store/queries.hpp"
 #include "trend/util/time.hpp"
 
@@ -203,6 +204,7 @@ class Store final {
     SQLite::Statement m_resolve_spikes;
     SQLite::Statement m_validators;
     SQLite::Statement m_set_validators;
+    PagePolicy m_page_policy;
 
 public:
     /** Opens (creating and migrating) the database. Throws DatabaseError. */
@@ -265,7 +267,8 @@ public:
     /** Resolves every open spike whose rule's resolve_after has passed since last_seen_at.
      *  Returns how many. */
     int resolve_spikes(const std::string& rule, Seconds resolve_after, Timestamp now);
-    /** Queues the draft job of a spike (drafts.spike_id is unique). */
+    /** Queues the draft job of a spike (drafts.spike_id is unique), and, under the page
+     *  policy, the pages of its story it waits for (pages.cpp). */
     Id queue_draft(Id spike_id, Timestamp now);
 
     // ---- stories and their signals (stories.cpp) -------------------------------------------
@@ -322,7 +325,9 @@ public:
      *  the queue calls it, at start (trendd, trendd --once). Returns how many. */
     int requeue_interrupted_drafts();
     /** Takes the oldest queued job that is due, marks it 'drafting' and counts the attempt, in
-     *  its own transaction, so two processes never take the same job. */
+     *  its own transaction, so two processes never take the same job. Under an enabled page
+     *  policy a job is due once none of its pages waits for a first attempt (or is being
+     *  fetched), or once its pages_until has passed. */
     [[nodiscard]] std::optional<DraftJob> claim_draft(Timestamp now,
                                                       std::optional<Id> only = std::nullopt);
     /** Gives a claimed job back to the queue without counting the attempt (the database was
@@ -353,7 +358,8 @@ public:
     /** USD spent on LLM calls on the UTC day of `now`. */
     [[nodiscard]] double spent_on_day(Timestamp now);
     /** The earliest time a queued draft (or, with `notifications`, a pending webhook
-     *  delivery) becomes due, if any; with `only_draft`, of that draft job alone. */
+     *  delivery) becomes due, if any; with `only_draft`, of that draft job alone. A draft
+     *  waiting for its pages is due at its pages_until. */
     [[nodiscard]] std::optional<Timestamp> next_due(bool notifications = true,
                                                     std::optional<Id> only_draft = std::nullopt);
 
@@ -366,6 +372,37 @@ public:
                              std::optional<Timestamp> retry_at);
     /** Jobs waiting: queued or drafting. */
     [[nodiscard]] int pending_drafts();
+
+    // ---- pages: the reading stage (pages.cpp, docs/enrichment.md) -------------------------
+
+    /** Whether queue_draft() queues pages and drafts wait for them (off by default: a backtest
+     *  or a program without the network reads no page). */
+    void set_page_policy(const PagePolicy& policy) noexcept { m_page_policy = policy; }
+    [[nodiscard]] const PagePolicy& page_policy() const noexcept { return m_page_policy; }
+    /** Puts pages left 'fetching' by a crash back in the queue, their attempt not counted.
+     *  Only the queue's owner calls it, at start. Returns how many. */
+    int requeue_interrupted_pages();
+    /** Queued pages due at `now`, the oldest due of each host, at most `limit`; with `only`,
+     *  the pages of that draft job alone. */
+    [[nodiscard]] std::vector<PageCandidate> page_candidates(Timestamp now, int limit,
+                                                             std::optional<Id> only = std::nullopt);
+    /** Marks a queued page that is due at `now` 'fetching' and counts the attempt, in one
+     *  statement, so two processes never take the same page. Returns the attempts including
+     *  this one, or nullopt when it was not queued and due any more. */
+    [[nodiscard]] std::optional<int> claim_page(Id page_id, Timestamp now);
+    /** Gives a claimed page back without counting the attempt (shutdown, a locked database). */
+    void release_page(Id page_id);
+    /** Records how an attempt ended: the pages row, and its text when it is an article (the
+     *  full-text index follows by trigger). Call inside a transaction (begin()). */
+    void record_page(const PageResult& r);
+    /** When the next queued page is due (with `only`: of that draft job), if any. */
+    [[nodiscard]] std::optional<Timestamp> next_page_due(std::optional<Id> only = std::nullopt);
+    /** The robots.txt answer kept for an origin, fresh or not. */
+    [[nodiscard]] std::optional<RobotsRecord> robots(const std::string& origin);
+    /** Keeps a robots.txt answer (replacing the origin's previous one). */
+    void store_robots(const RobotsRecord& r);
+    /** The reading stage's health (page_health in pages.hpp). */
+    [[nodiscard]] PageHealth page_health();
 
     // ---- reading (the same queries trendctl runs on a read-only connection) ----------------
 
@@ -380,6 +417,11 @@ public:
     [[nodiscard]] std::vector<std::pair<std::string, std::int64_t>> drafts_by_status();
     /** Every spike with its draft, oldest first (what a backtest reports). */
     [[nodiscard]] Rows spikes_with_drafts();
+
+private:
+    /** The pages of a new draft job's story: the first max_pages of load_story's articles,
+     *  each queued once (by URL, final URL or canonical URL), linked to the job. */
+    void queue_story_pages(Id draft_id, Id spike_id, Timestamp now);
 };
 
 } // namespace trend::store

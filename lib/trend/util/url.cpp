@@ -48,6 +48,14 @@ std::optional<std::string> web_only(CURLU* h) {
     return out;
 }
 
+std::string lower_host(CURLU* h) {
+    std::string host = get(h, CURLUPART_HOST).value_or("");
+    for (char& c : host)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return host;
+}
+
 Handle parsed(std::string_view base, std::string_view ref) {
     Handle h{curl_url()};
     ref = trim(ref);
@@ -85,13 +93,24 @@ std::optional<std::string> resolve_http_url(std::string_view base, std::string_v
 
 std::string url_host(std::string_view url) {
     const Handle h = parsed({}, url);
-    if (!h)
-        return {};
-    std::string host = get(h.get(), CURLUPART_HOST).value_or("");
-    for (char& c : host)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return host;
+    return h ? lower_host(h.get()) : std::string();
+}
+
+std::optional<WebUrl> web_url(std::string_view url) {
+    const Handle h = parsed({}, url);
+    if (!h || !web_only(h.get()))
+        return std::nullopt;
+    WebUrl out;
+    out.host = lower_host(h.get());
+    const auto port = get(h.get(), CURLUPART_PORT);
+    out.origin = get(h.get(), CURLUPART_SCHEME).value_or("") + "://" + out.host +
+                 (port ? ":" + *port : std::string());
+    out.path_and_query = get(h.get(), CURLUPART_PATH).value_or("/");
+    if (out.path_and_query.empty())
+        out.path_and_query = "/";
+    if (const auto query = get(h.get(), CURLUPART_QUERY))
+        out.path_and_query += "?" + *query;
+    return out;
 }
 
 } // namespace trend::util

@@ -30,4 +30,14 @@ inline constexpr std::size_t k_max_url_bytes = 2048;
 /** The host of an absolute URL, lower case, or "" when it has none or is not a URL. */
 [[nodiscard]] std::string url_host(std::string_view url);
 
+/** What a crawler needs of an http(s) URL. */
+struct WebUrl {
+    std::string host;           ///< lower case ("[::1]" for an IPv6 literal)
+    std::string origin;         ///< "https://example.org", with ":port" only when one is written
+    std::string path_and_query; ///< "/a/b?c" as sent on the wire ("/" at least)
+};
+
+/** The parts of an absolute http:// or https:// URL with a host; nullopt for anything else. */
+[[nodiscard]] std::optional<WebUrl> web_url(std::string_view url);
+
 } // namespace trend::util

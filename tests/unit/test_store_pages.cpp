@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+// The page jobs of the reading stage: queued with their draft, claimed, recorded, and the rule
+// by which a draft waits for them.
+#include "support.hpp"
+#include "trend/detect/detector.hpp"
+#include "trend/pipeline/ingest.hpp"
+#include "trend/store/database.hpp"
+#include "trend/store/store.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+using namespace trend;
+using namespace std::chrono_literals;
+
+namespace {
+
+const Timestamp k_t0 = *parse_iso("2025-11-03T14:00:00Z");
+
+config::RuleConfig rule_config() {
+    config::RuleConfig c;
+    c.name = "buzz-20k";
+    c.min_traffic = 20000;
+    c.cooldown = 24h;
+    c.resolve_after = 6h;
+    c.action = config::Action::draft;
+    return c;
+}
+
+/** One database with two feeds (US, GB) and pages enabled (3 min wait). */
+struct Fixture {
+    store::Store store;
+    pipeline::Ingestor ingestor;
+    std::map<std::string, pipeline::FeedRef> feeds;
+    SQLite::Database db;
+
+    explicit Fixture(const std::filesystem::path& path)
+        : store(path), ingestor(store, detect::compile_rules({rule_config()})),
+          db(store::open_database(path, store::Access::read_only)) {
+        store.set_page_policy({.enabled = true, .wait = 180s, .max_pages = 10});
+        for (const char* geo : {"US", "GB"}) {
+            config::FeedConfig f;
+            f.name = std::string("trends-") + geo;
+            f.type = "google-trends-rss";
+            f.url = "file:///dev/null";
+            f.geo = geo;
+            feeds[geo] = {store.sync_feed(f, k_t0), f.name, geo, f.type};
+        }
+    }
+
+    /** A poll of `geo` carrying `term` at 20,000+ with these news URLs; returns its drafts. */
+    std::vector<store::Id> poll(const std::string& geo, const std::string& term,
+                                const std::vector<std::string>& urls, Timestamp at = k_t0) {
+        feed::Snapshot s;
+        s.geo = geo;
+        s.fetched_at = at;
+        feed::Item item;
+        item.term = term;
+        item.traffic = {"20,000+", 20000};
+        item.rank = 1;
+        for (const std::string& u : urls)
+            item.news.push_back({term + " news", u, "Example", "", ""});
+        s.items.push_back(std::move(item));
+        store::PollRecord p;
+        p.feed_id = feeds.at(geo).id;
+        p.started_at = at;
+        p.outcome = fetch::Outcome::ok;
+        p.items = 1;
+        return ingestor.record(feeds.at(geo), p, &s, nullptr, at).drafts;
+    }
+
+    std::int64_t count(const std::string& sql) { return db.execAndGet(sql).getInt64(); }
+
+    void record(store::Id page, store::PageOutcome outcome, Timestamp at,
+                std::optional<store::PageTextRecord> text = std::nullopt) {
+        store::PageResult r;
+        r.page_id = page;
+        r.outcome = outcome;
+        r.fetched_at = at;
+        r.http_status = 200;
+        r.bytes = 1234;
+        r.text = std::move(text);
+        auto tx = store.begin();
+        store.record_page(r);
+        tx.commit();
+    }
+};
+
+store::PageTextRecord page_text(std::string title, std::string body) {
+    store::PageTextRecord t;
+    t.title = std::move(title);
+    t.text = std::move(body);
+    t.word_count = 3;
+    t.method = "readability";
+    t.lang = "en-US";
+    t.site_name = "Example";
+    return t;
+}
+
+} // namespace
+
+TEST_SUITE("store") {
+
+    TEST_CASE("a spike's draft queues each page of its story once, shared across geos") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        const auto drafts = f.poll("US", "openai", {"https://a.example/1", "https://b.example/2"});
+        REQUIRE(drafts.size() == 1);
+        // The same story in GB: the same spike, and its shared page is not queued twice.
+        f.poll("GB", "openai", {"https://a.example/1", "https://c.example/3"}, k_t0 + 1min);
+        CHECK(f.count("SELECT count(*) FROM pages") == 2);
+        CHECK(f.count("SELECT count(*) FROM draft_pages") == 2);
+        CHECK(f.count("SELECT count(*) FROM pages WHERE host = 'a.example' AND "
+                      "status = 'queued'") == 1);
+        // Another term linking to the same page shares its coverage: it joins the story
+        // (docs/sources.md, Stories across sources), so no second draft and no second page.
+        const auto other = f.poll("US", "chatgpt", {"https://a.example/1"}, k_t0 + 2min);
+        CHECK(other.empty());
+        CHECK(f.count("SELECT count(*) FROM pages") == 2);
+        CHECK(f.count("SELECT count(*) FROM drafts WHERE pages_until IS NOT NULL") == 1);
+    }
+
+    TEST_CASE("pages are not queued when the policy is off, nor for non-web URLs") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        f.store.set_page_policy({});
+        f.poll("US", "openai", {"https://a.example/1"});
+        CHECK(f.count("SELECT count(*) FROM pages") == 0);
+        CHECK(f.count("SELECT count(*) FROM drafts WHERE pages_until IS NULL") == 1);
+        // Off: the draft does not wait.
+        CHECK(f.store.claim_draft(k_t0));
+        f.store.set_page_policy({.enabled = true, .wait = 180s, .max_pages = 10});
+        f.poll("US", "gemini", {"ftp://a.example/1", "javascript:alert(1)"});
+        CHECK(f.count("SELECT count(*) FROM pages") == 0);
+    }
+
+    TEST_CASE("a draft waits until each page had an attempt, or until its wait is over") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        const auto drafts = f.poll("US", "openai", {"https://a.example/1", "https://b.example/2"});
+        REQUIRE(drafts.size() == 1);
+        CHECK_FALSE(f.store.claim_draft(k_t0 + 10s));
+        REQUIRE(f.store.next_due(false));
+        CHECK(*f.store.next_due(false) == k_t0 + 180s);
+
+        // One page per host, oldest first.
+        auto c = f.store.page_candidates(k_t0 + 10s, 10);
+        REQUIRE(c.size() == 2);
+        CHECK(c[0].host == "a.example");
+        CHECK(c[1].url == "https://b.example/2");
+        // A claim counts the attempt and is exclusive.
+        CHECK(f.store.claim_page(c[0].id, k_t0 + 1h) == 1);
+        CHECK_FALSE(f.store.claim_page(c[0].id, k_t0 + 1h));
+        CHECK(f.store.page_candidates(k_t0 + 10s, 10).size() == 1);
+        f.record(c[0].id, store::PageOutcome::article, k_t0 + 20s,
+                 page_text("OpenAI news", "First paragraph.\n\nSecond paragraph."));
+        CHECK_FALSE(f.store.claim_draft(k_t0 + 20s)); // b.example not tried yet
+
+        // A failed page does not hold the draft up, even while queued for a retry.
+        REQUIRE(f.store.claim_page(c[1].id, k_t0 + 1h));
+        store::PageResult failed;
+        failed.page_id = c[1].id;
+        failed.outcome = store::PageOutcome::http_error;
+        failed.http_status = 503;
+        failed.fetched_at = k_t0 + 30s;
+        failed.retry_at = k_t0 + 330s;
+        {
+            auto tx = f.store.begin();
+            f.store.record_page(failed);
+            tx.commit();
+        }
+        CHECK(f.count("SELECT count(*) FROM pages WHERE status = 'queued'") == 1);
+        CHECK(f.store.page_candidates(k_t0 + 31s, 10).empty());
+        CHECK(f.store.next_page_due() == k_t0 + 330s);
+        const auto job = f.store.claim_draft(k_t0 + 31s);
+        REQUIRE(job);
+
+        // The story carries the text of the page that is an article, not of the other.
+        const draft::Story story = f.store.load_story(job->spike_id);
+        int with_text = 0;
+        for (const auto& a : story.articles) {
+            if (!a.page)
+                continue;
+            ++with_text;
+            CHECK(a.url == "https://a.example/1");
+            CHECK(a.page->title == "OpenAI news");
+            CHECK(a.page->lang == "en");
+            CHECK(a.page->paragraphs ==
+                  std::vector<std::string>{"First paragraph.", "Second paragraph."});
+        }
+        CHECK(with_text == 1);
+        // The full-text index follows.
+        CHECK(f.count("SELECT count(*) FROM page_fts WHERE page_fts MATCH 'paragraph'") == 1);
+        // A page queued for a retry is not claimed before it is due.
+        CHECK_FALSE(f.store.claim_page(c[1].id, k_t0 + 329s));
+        CHECK(f.store.claim_page(c[1].id, k_t0 + 330s) == 2);
+    }
+
+    TEST_CASE("a draft whose pages never start drafts once its wait is over") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        f.poll("US", "openai", {"https://a.example/1"});
+        CHECK_FALSE(f.store.claim_draft(k_t0 + 179s));
+        CHECK(f.store.claim_draft(k_t0 + 181s));
+    }
+
+    TEST_CASE("a page being fetched holds its draft; a crash puts it back, attempt uncounted") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        f.poll("US", "openai", {"https://a.example/1"});
+        const auto c = f.store.page_candidates(k_t0, 10);
+        REQUIRE(c.size() == 1);
+        REQUIRE(f.store.claim_page(c[0].id, k_t0 + 1h));
+        CHECK_FALSE(f.store.claim_draft(k_t0 + 10s));
+        CHECK(f.store.requeue_interrupted_pages() == 1);
+        CHECK(f.count("SELECT attempts FROM pages") == 0);
+        CHECK(f.store.claim_page(c[0].id, k_t0 + 1h) == 1);
+        f.store.release_page(c[0].id);
+        CHECK(f.count("SELECT attempts FROM pages WHERE status = 'queued'") == 0);
+        // A finished page is never claimed again.
+        REQUIRE(f.store.claim_page(c[0].id, k_t0 + 1h));
+        f.record(c[0].id, store::PageOutcome::robots_disallowed, k_t0 + 5s);
+        CHECK(f.store.requeue_interrupted_pages() == 0);
+        CHECK_FALSE(f.store.claim_page(c[0].id, k_t0 + 1h));
+        CHECK(f.store.page_candidates(k_t0 + 1h, 10).empty());
+    }
+
+    TEST_CASE("robots.txt answers are kept per origin with their expiry") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        CHECK_FALSE(f.store.robots("https://a.example"));
+        store::RobotsRecord r{"https://a.example",
+                              fetch::RobotsState::ok,
+                              k_t0,
+                              k_t0 + 24h,
+                              200,
+                              "User-agent: *\nDisallow: /x\n",
+                              ""};
+        f.store.store_robots(r);
+        auto got = f.store.robots("https://a.example");
+        REQUIRE(got);
+        CHECK(got->state == fetch::RobotsState::ok);
+        CHECK(got->expires_at == k_t0 + 24h);
+        CHECK(got->body == r.body);
+        r.state = fetch::RobotsState::unreachable;
+        r.expires_at = k_t0 + 2min;
+        r.body.clear();
+        f.store.store_robots(r);
+        got = f.store.robots("https://a.example");
+        REQUIRE(got);
+        CHECK(got->state == fetch::RobotsState::unreachable);
+        CHECK(got->expires_at == k_t0 + 2min);
+    }
+
+    TEST_CASE("page outcomes round-trip and failures count toward health") {
+        for (const auto o : store::k_page_outcomes)
+            CHECK(store::page_outcome_from_string(store::to_string(o)) == o);
+        CHECK_FALSE(store::page_outcome_from_string("junk"));
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        f.poll("US", "openai", {"https://a.example/1", "https://b.example/1"});
+        const auto c = f.store.page_candidates(k_t0, 10);
+        REQUIRE(c.size() == 2);
+        REQUIRE(f.store.claim_page(c[0].id, k_t0 + 1h));
+        f.record(c[0].id, store::PageOutcome::timeout, k_t0 + 1s);
+        const auto h = f.store.page_health();
+        CHECK(h.recent == 1);
+        CHECK(h.recent_failures == 1);
+        CHECK(h.queued == 1);
+    }
+}
