@@ -18,6 +18,7 @@ whose news items link to real article pages (tests/data/articles/) and to faulty
 
 from __future__ import annotations
 
+import json
 import http.server
 import sys
 import threading
@@ -289,12 +290,44 @@ def scenario_kill(work: h.WorkDir, srv: Server) -> None:
     h.check_integrity(con)
 
 
+def scenario_commands(work: h.WorkDir, srv: Server) -> None:
+    h.log("== 4. trendctl extract (a file, a URL) and trendctl pages")
+    c = h.Checker("commands")
+    page = h.source_dir() / "tests" / "data" / "articles" / "bbc-1" / "source.html"
+    cp = h.trendctl("extract", page, "--url", "https://www.bbc.com/news/world-us-canada-33646542",
+                    "--json")
+    h.expect_exit(cp, 0, "trendctl extract FILE --json")
+    got = json.loads(cp.stdout)
+    c.eq(sorted(got), sorted(["url", "canonical_url", "title", "byline", "published_at", "site_name",
+                              "lang", "image", "text", "word_count", "method", "outcome", "reason"]),
+         "trendctl extract --json keys")
+    c.eq((got["title"], got["outcome"]),
+         ("Obama admits US gun laws are his 'biggest frustration'", "article"), "title and outcome")
+    c.true(got["word_count"] > 200, f"the text has {got['word_count']} words")
+    # A URL is fetched with the daemon's rules: a private address is refused unless allowed.
+    cp = h.trendctl("extract", srv.url("/a/bbc-1"), "--json")
+    c.true(cp.returncode != 0 and "blocked_address" in cp.stdout + cp.stderr,
+           f"trendctl extract of a 127.0.0.1 URL is refused\n{h.describe(cp)}")
+    cp = h.trendctl("extract", srv.url("/a/bbc-1"), "--allow-private", "--json")
+    c.eq((cp.returncode, json.loads(cp.stdout or "{}").get("outcome")), (0, "article"),
+         f"trendctl extract --allow-private of the same URL\n{h.describe(cp)}")
+    # The database of scenario 1: the pages it read, filtered by outcome.
+    cfg = work.path / "read" / "trendd.toml"
+    cp = h.trendctl("--config", cfg, "--json", "pages", "--since", "all", "--outcome", "article")
+    h.expect_exit(cp, 0, "trendctl --json pages --outcome article")
+    rows = json.loads(cp.stdout)
+    rows = rows.get("rows", rows) if isinstance(rows, dict) else rows
+    c.true(len(rows) == 4, f"four pages are articles: {cp.stdout[:400]}")
+    c.done()
+
+
 def test(work: h.WorkDir) -> None:
     srv = Server()
     try:
         scenario_read(work, srv)
         scenario_private(work, srv)
         scenario_kill(work, srv)
+        scenario_commands(work, srv)
     finally:
         srv.close()
 

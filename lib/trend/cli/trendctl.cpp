@@ -120,6 +120,9 @@ int trendctl_main(int argc, char** argv) {
     fetch::global_init();
     CLI::App app{"trendctl: status, spikes, drafts and history of trendd", "trendctl"};
     app.require_subcommand(1);
+    // The global options may follow the command too (`trendctl extract FILE --json`):
+    // subcommands made after this pass the options they do not know to the app.
+    app.fallthrough();
     Globals g;
     app.add_option("-c,--config", g.config_path,
                    "configuration file (default /etc/trendd/trendd.toml)");
