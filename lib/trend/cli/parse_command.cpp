@@ -4,6 +4,7 @@
 #include "trend/cli/render.hpp"
 #include "trend/feed/parser.hpp"
 #include "trend/fetch/http_client.hpp"
+#include "trend/pipeline/poller.hpp"
 #include "trend/util/json.hpp"
 #include "trend/util/text.hpp"
 
@@ -41,14 +42,7 @@ std::pair<std::string, fetch::Response> read_source(const Globals& g, const std:
         r.transport = fetch::Transport::complete;
         return {source, std::move(r)};
     }
-    const config::DaemonConfig& d = g.config.daemon;
-    fetch::Request req;
-    req.url = source;
-    req.user_agent = d.user_agent;
-    req.connect_timeout = d.connect_timeout;
-    req.total_timeout = d.fetch_timeout;
-    req.max_body_bytes = d.max_feed_bytes;
-    req.headers = {"Accept: application/rss+xml, application/xml;q=0.9, */*;q=0.1"};
+    fetch::Request req = pipeline::feed_request(g.config.daemon, source);
     boost::asio::io_context io;
     fetch::HttpClient http(io);
     http.start(std::move(req), [&r](fetch::Response got) { r = std::move(got); });

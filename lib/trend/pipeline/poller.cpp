@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include <memory>
-
 #include <variant>
 
 namespace trend::pipeline {
@@ -21,7 +20,14 @@ namespace {
 /** An item of a Firebase list is small: a story with its text at most. */
 constexpr std::int64_t k_max_item_bytes = 1024 * 1024;
 
-fetch::Request request_for(const config::DaemonConfig& daemon, std::string url) {
+/** A day's list that is not published yet: Wikimedia answers 404 with a problem document. */
+bool day_not_published(const fetch::Response& r) {
+    return r.transport == fetch::Transport::complete && r.http_status == 404;
+}
+
+} // namespace
+
+fetch::Request feed_request(const config::DaemonConfig& daemon, std::string url) {
     fetch::Request req;
     req.url = std::move(url);
     req.allow_file = true;
@@ -32,13 +38,6 @@ fetch::Request request_for(const config::DaemonConfig& daemon, std::string url) 
     req.headers = {"Accept: application/rss+xml, application/xml;q=0.9, */*;q=0.1"};
     return req;
 }
-
-/** A day's list that is not published yet: Wikimedia answers 404 with a problem document. */
-bool day_not_published(const fetch::Response& r) {
-    return r.transport == fetch::Transport::complete && r.http_status == 404;
-}
-
-} // namespace
 
 void Poller::sync_feeds(const config::Config& config) {
     m_writes.submit("update the feeds table", [this, feeds = config.feeds] {
@@ -61,7 +60,7 @@ void Poller::poll(const config::FeedConfig& feed, const config::DaemonConfig& da
     const Timestamp started = m_clock.now();
     const bool dated = util::has_date_placeholder(feed.url);
     std::string url = dated ? util::expand_date_placeholders(feed.url, started) : feed.url;
-    fetch::Request req = request_for(daemon, url);
+    fetch::Request req = feed_request(daemon, url);
     // A Firebase list's ids may stay the same while its stories' points change: always fetch.
     const bool firebase = is_firebase_list(feed.type, feed.url);
     const auto it = m_feeds.find(feed.name);
@@ -75,8 +74,8 @@ void Poller::poll(const config::FeedConfig& feed, const config::DaemonConfig& da
         if (dated && day_not_published(response)) {
             fetch::Request earlier = req;
             earlier.url = util::expand_date_placeholders(feed.url, started, 1);
-            log::info("poll", "{}: {} is not published yet (HTTP 404), fetching {}", feed.name,
-                      url, earlier.url);
+            log::info("poll", "{}: {} is not published yet (HTTP 404), fetching {}", feed.name, url,
+                      earlier.url);
             const auto first = response.duration;
             m_http.start(earlier, [this, feed, daemon, started, first, url = earlier.url,
                                    done = std::move(done)](fetch::Response r) {
@@ -95,7 +94,7 @@ void Poller::poll(const config::FeedConfig& feed, const config::DaemonConfig& da
 
 void Poller::fetch_items(const config::FeedConfig& feed, const config::DaemonConfig& daemon,
                          Timestamp started, Fetched list, std::function<void(PollSummary)> done) {
-    fetch::Request item = request_for(daemon, {});
+    fetch::Request item = feed_request(daemon, {});
     item.max_body_bytes = std::min(daemon.max_feed_bytes, k_max_item_bytes);
     item.headers = {"Accept: application/json"};
     feed::ParseContext ctx;
@@ -107,15 +106,15 @@ void Poller::fetch_items(const config::FeedConfig& feed, const config::DaemonCon
     const Instant t0 = m_clock.precise_now();
     auto shared = std::make_shared<Fetched>(std::move(list));
     fetch_firebase_items(
-        m_http, shared->response.body, list_url, item, feed.max_items,
-        daemon.max_fetches_per_host, ctx,
+        m_http, shared->response.body, list_url, item, feed.max_items, daemon.max_fetches_per_host,
+        ctx,
         [this, feed, daemon, started, t0, shared, done = std::move(done)](FirebaseItems items) {
             Fetched& f = *shared;
             if (items.cancelled)
                 f.response.transport = fetch::Transport::cancelled;
             f.response.bytes += items.bytes;
-            f.response.duration += std::chrono::duration_cast<std::chrono::milliseconds>(
-                m_clock.precise_now() - t0);
+            f.response.duration +=
+                std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.precise_now() - t0);
             f.parsed = std::move(items.parsed);
             record(feed, daemon, started, std::move(f), done);
         });
@@ -190,10 +189,9 @@ void Poller::record(const config::FeedConfig& feed, const config::DaemonConfig& 
             if (it == m_feeds.end())
                 throw std::logic_error("feed polled before sync_feeds: " + name);
             r->poll.feed_id = it->second.id;
-            r->summary.stats = m_ingestor.record(it->second, r->poll,
-                                                 r->snapshot ? &*r->snapshot : nullptr,
-                                                 r->validators ? &*r->validators : nullptr,
-                                                 m_clock.now());
+            r->summary.stats =
+                m_ingestor.record(it->second, r->poll, r->snapshot ? &*r->snapshot : nullptr,
+                                  r->validators ? &*r->validators : nullptr, m_clock.now());
         },
         [r, done, name = feed.name] {
             const store::PollRecord& p = r->poll;

@@ -3,10 +3,10 @@
 
 #include "trend/config/config.hpp"
 #include "trend/feed/parser.hpp"
-#include "trend/pipeline/ingest.hpp"
-#include "trend/pipeline/write_queue.hpp"
 #include "trend/fetch/http_client.hpp"
 #include "trend/fetch/outcome.hpp"
+#include "trend/pipeline/ingest.hpp"
+#include "trend/pipeline/write_queue.hpp"
 
 #include <functional>
 #include <map>
@@ -14,6 +14,10 @@
 #include <string>
 
 namespace trend::pipeline {
+
+/** The request for a feed document: the daemon's user agent, timeouts and size cap, and an
+ *  Accept header for feeds. Used by the poller and by `trendctl parse URL`. */
+[[nodiscard]] fetch::Request feed_request(const config::DaemonConfig& daemon, std::string url);
 
 /** Whether a poll reached the database. */
 enum class PollEnd {
