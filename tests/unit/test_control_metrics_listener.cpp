@@ -85,6 +85,9 @@ TEST_CASE("metrics listener: wrong path, wrong method, garbage and a failing ren
     CHECK(failed.starts_with("HTTP/1.1 500 Internal Server Error\r\n"));
     CHECK(failed.ends_with("cannot collect the metrics: database is locked\n"));
     CHECK(get(port, "GET", "/").starts_with("HTTP/1.1 404 Not Found\r\n"));
+    const std::string head404 = get(port, "HEAD", "/");
+    CHECK(head404.starts_with("HTTP/1.1 404 Not Found\r\n"));
+    CHECK(head404.ends_with("\r\n\r\n")); // HEAD: never a body, not even an error's
     CHECK(get(port, "GET", "/metricsz").starts_with("HTTP/1.1 404 Not Found\r\n"));
     const std::string post = get(port, "POST", "/metrics");
     CHECK(post.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"));

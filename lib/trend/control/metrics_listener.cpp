@@ -40,6 +40,8 @@ struct MetricsListener::Session : std::enable_shared_from_this<Session> {
     http::request_parser<http::empty_body> parser;
     http::response<http::string_body> response;
     std::shared_ptr<const Render> render;
+    bool head = false;     ///< a HEAD request: the answer has headers only
+    bool replying = false; ///< the request is in: this session is not idle any more
 
     Session(tcp::socket s, std::shared_ptr<const Render> r)
         : stream(std::move(s)), render(std::move(r)) {
@@ -55,6 +57,7 @@ struct MetricsListener::Session : std::enable_shared_from_this<Session> {
     }
 
     void on_read(beast::error_code ec) {
+        replying = true;
         if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
             ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
             ec == asio::error::eof)
@@ -62,6 +65,7 @@ struct MetricsListener::Session : std::enable_shared_from_this<Session> {
         if (ec) // the bytes are not an HTTP request we take
             return reply(http::status::bad_request, fmt::format("bad request: {}\n", ec.message()));
         const auto& req = parser.get();
+        head = req.method() == http::verb::head;
         if (!is_metrics_path(req.target()))
             return reply(http::status::not_found, "not found: trendd serves /metrics\n");
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -76,20 +80,20 @@ struct MetricsListener::Session : std::enable_shared_from_this<Session> {
                          fmt::format("cannot collect the metrics: {}\n", e.what()));
         }
         response.set(http::field::content_type, k_content_type);
-        if (req.method() == http::verb::head) {
-            response.result(http::status::ok);
-            response.content_length(text.size());
-            return send();
-        }
         reply(http::status::ok, std::move(text));
     }
 
+    /** Answers with `body`, or only its length for a HEAD request. */
     void reply(http::status status, std::string body) {
         response.result(status);
         if (status != http::status::ok)
             response.set(http::field::content_type, "text/plain; charset=utf-8");
-        response.body() = std::move(body);
-        response.prepare_payload();
+        if (head) {
+            response.content_length(body.size());
+        } else {
+            response.body() = std::move(body);
+            response.prepare_payload();
+        }
         send();
     }
 
@@ -114,7 +118,7 @@ struct MetricsListener::Session : std::enable_shared_from_this<Session> {
 
 MetricsListener::MetricsListener(asio::io_context& io, const std::string& address,
                                  std::uint16_t port, Render render)
-    : m_acceptor(io), m_render(std::make_shared<const Render>(std::move(render))) {
+    : m_acceptor(io), m_render(std::make_shared<const Render>(std::move(render))), m_retry(io) {
     const std::string where = address.find(':') != std::string::npos
                                   ? fmt::format("[{}]:{}", address, port)
                                   : fmt::format("{}:{}", address, port);
@@ -150,6 +154,7 @@ std::uint16_t MetricsListener::port() const {
 void MetricsListener::stop() noexcept {
     boost::system::error_code ignored;
     m_acceptor.close(ignored);
+    m_retry.cancel();
     for (auto& w : m_sessions)
         if (auto s = w.lock())
             s->close();
@@ -161,24 +166,37 @@ void MetricsListener::accept() {
         if (ec == asio::error::operation_aborted || !m_acceptor.is_open())
             return;
         if (ec) {
-            log::warning("metrics", "accept failed: {}", ec.message());
-        } else {
-            make_room();
+            // Out of file descriptors, say: try again in a second, not in a tight loop.
+            log::warning("metrics", "accept failed: {}; trying again in 1 s", ec.message());
+            m_retry.expires_after(std::chrono::seconds(1));
+            m_retry.async_wait([this](boost::system::error_code wait_ec) {
+                if (!wait_ec && m_acceptor.is_open())
+                    accept();
+            });
+            return;
+        }
+        if (make_room()) {
             auto session = std::make_shared<Session>(std::move(socket), m_render);
             m_sessions.push_back(session);
             session->start();
-        }
+        } // else: every session is being answered; the newcomer's socket closes here
         accept();
     });
 }
 
-void MetricsListener::make_room() {
+bool MetricsListener::make_room() {
     std::erase_if(m_sessions, [](const std::weak_ptr<Session>& w) { return w.expired(); });
     if (m_sessions.size() < k_max_sessions)
-        return;
-    if (auto oldest = m_sessions.front().lock())
-        oldest->close();
-    m_sessions.erase(m_sessions.begin());
+        return true;
+    for (auto it = m_sessions.begin(); it != m_sessions.end(); ++it) {
+        const auto s = it->lock();
+        if (s && !s->replying) {
+            s->close();
+            m_sessions.erase(it);
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace trend::control

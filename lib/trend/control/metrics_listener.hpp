@@ -3,6 +3,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -24,8 +25,10 @@ public:
  * (and HEAD) answers what `render` returns, as `text/plain; version=0.0.4`; other paths get
  * 404, other methods 405, a malformed request 400. One request per connection, headers at
  * most 8 KiB, no request body; a client has 10 s to send its request and read the reply. At
- * most 16 connections at once: when full, the oldest is closed for the newcomer, so idle
- * connections cannot keep a scrape out.
+ * most 16 connections at once: when full, the oldest one that has not sent its request yet is
+ * closed for the newcomer (a newcomer is refused only when all 16 are being answered), so idle
+ * connections cannot keep a scrape out. A failing accept (no file descriptors left) is retried
+ * after a second, not in a loop.
  */
 class MetricsListener final {
 public:
@@ -36,6 +39,7 @@ private:
     boost::asio::ip::tcp::acceptor m_acceptor;
     std::shared_ptr<const Render> m_render; ///< shared with sessions that outlive a stop()
     std::vector<std::weak_ptr<Session>> m_sessions;
+    boost::asio::steady_timer m_retry; ///< the pause after a failed accept
 
 public:
     /** Binds address:port (an IP literal). Throws ListenError naming the endpoint. */
@@ -53,7 +57,8 @@ public:
 
 private:
     void accept();
-    void make_room();
+    /** Whether a new session fits, closing the oldest one still reading to make room. */
+    bool make_room();
 };
 
 } // namespace trend::control
