@@ -20,8 +20,8 @@ struct Source {
     std::optional<Timestamp> published_at{}; ///< null when unknown
     /** Where it comes from: "news", "hackernews", "mastodon", ... (StoryArticle::platform). */
     std::string platform = "news";
-    std::optional<std::int64_t> points{};    ///< a discussion's points (Hacker News)
-    std::optional<std::int64_t> comments{};  ///< a discussion's comments
+    std::optional<std::int64_t> points{};   ///< a discussion's points (Hacker News)
+    std::optional<std::int64_t> comments{}; ///< a discussion's comments
 };
 
 /** The draft's picture: `cover` in the front matter, and the one entry of `images` (the list
@@ -56,6 +56,7 @@ struct FrontMatter {
     std::string slug;
     Timestamp date{};             ///< when the story started (story_started_at)
     std::string status = "draft"; ///< "draft" or "needs_review"; an editor's "reviewed"
+    int revision = 1;             ///< Story::revision; `revision:` is written from 2 on
     std::string summary;
     std::vector<std::string> tags;
     std::optional<Cover> cover; ///< omitted from the YAML when absent

@@ -15,15 +15,15 @@ namespace trend::draft {
 /** The text trendd extracted from the page an article links to (the reading stage,
  *  docs/enrichment.md): the evidence a drafter may quote. */
 struct PageText {
-    std::int64_t id = 0;         ///< page_texts row; evidence refers to it
-    std::string canonical_url;   ///< the page's own canonical URL, else the final URL
+    std::int64_t id = 0;       ///< page_texts row; evidence refers to it
+    std::string canonical_url; ///< the page's own canonical URL, else the final URL
     std::string title;
-    std::string byline;          ///< "Ann One, Bob Two"; "" when unknown
-    std::string site_name;       ///< "CNN", "BBC News"
-    std::string lang;            ///< BCP 47 primary tag: "en", "pt"
+    std::string byline;    ///< "Ann One, Bob Two"; "" when unknown
+    std::string site_name; ///< "CNN", "BBC News"
+    std::string lang;      ///< BCP 47 primary tag: "en", "pt"
     std::optional<Timestamp> published_at;
     std::vector<std::string> paragraphs; ///< the main text; offsets count within text()
-    std::string method;          ///< json_ld | readability | description
+    std::string method;                  ///< json_ld | readability | description
 
     /** The paragraphs joined by "\n\n": the stored text that evidence offsets refer to. */
     [[nodiscard]] std::string text() const;
@@ -70,14 +70,30 @@ struct RelatedTerm {
 
 /** Another source type that saw the same story (corroboration, docs/sources.md). */
 struct StorySignal {
-    std::string platform;  ///< "google-trends", "hackernews", "mastodon", "wikipedia", "news"
-    std::string feed;      ///< the configured feed's name
-    std::string term;      ///< what that source called it: a headline, "#Hashtag", an article
-    std::string url;       ///< the item's own link (an HN discussion, a Wikipedia article)
+    std::string platform;      ///< "google-trends", "hackernews", "mastodon", "wikipedia", "news"
+    std::string feed;          ///< the configured feed's name
+    std::string term;          ///< what that source called it: a headline, "#Hashtag", an article
+    std::string url;           ///< the item's own link (an HN discussion, a Wikipedia article)
     std::string traffic_label; ///< "412" (points), "20,000+" (searches), ...
     std::string traffic_kind;  ///< searches | points | uses | shares | views | rank
     std::optional<std::int64_t> comments; ///< HN comments
     Timestamp seen_at{};
+};
+
+/** An earlier spike of the same term (any geo), from our database: "last trended on ...". */
+struct EarlierSpike {
+    Timestamp detected_at{};
+    std::string geo;
+    std::string traffic_label;
+};
+
+/** A news item left out of a story's sources because it is off-topic: the term's words are in
+ *  neither its title, its snippet nor its extracted text. `trendctl show` lists them. */
+struct DroppedArticle {
+    std::string title;
+    std::string url;
+    std::string source;
+    std::string reason; ///< "off-topic: no word of the term in title, snippet or text"
 };
 
 struct Story {
@@ -96,7 +112,15 @@ struct Story {
     std::vector<StoryPoint> timeline;   ///< oldest first
     std::vector<StoryGeo> other_geos;
     std::vector<RelatedTerm> related;
-    std::vector<StorySignal> signals; ///< other source types that corroborate the story
+    std::vector<StorySignal> signals;         ///< other source types that corroborate the story
+    std::vector<EarlierSpike> earlier_spikes; ///< newest first, before this spike
+    std::vector<DroppedArticle> dropped;      ///< off-topic items, not in `articles`
+    /** 1 for a story's first draft; 2, 3 ... for a draft revised because the story gained new
+     *  coverage while its spike was open (same slug, earlier revisions kept). */
+    int revision = 1;
+    /** For a revision: the URLs of `articles` that are new since the previous revision (the
+     *  "Update" paragraph says what they add). Empty for revision 1. */
+    std::vector<std::string> new_urls;
 };
 
 /** The longest a story may have run before our first observation of it: an older pubDate is
