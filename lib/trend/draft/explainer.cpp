@@ -132,6 +132,18 @@ bool is_analysis(std::string_view s) {
                        [&](std::string_view cue) { return contains_ci(s, cue); });
 }
 
+/** A sentence that leans on the one before it ("He said ...", "But it ...") or on the
+ *  reporter ("I asked him"): it reads badly on its own. */
+bool needs_context(std::string_view s) {
+    constexpr std::array<std::string_view, 16> k_openers{
+        "He ", "She ", "It ", "They ", "This ", "That ", "These ", "Those ", "But ", "And ",
+        "So ", "Still, ", "I ", "We ", "His ", "Her "};
+    for (const auto o : k_openers)
+        if (s.starts_with(o))
+            return true;
+    return s.find(" I ") != std::string_view::npos || s.find(" me ") != std::string_view::npos;
+}
+
 struct Candidate {
     std::size_t source = 0;
     std::size_t order = 0; ///< the sentence's position in its source
@@ -141,6 +153,7 @@ struct Candidate {
     double corroboration = 0; ///< words found in the other sources' texts
     double topical = 0;       ///< words of the term and the headlines
     bool quoting = false;     ///< has quote marks: only "Who said what" uses it
+    bool dependent = false;   ///< needs_context
 };
 
 struct SourceText {
@@ -503,6 +516,7 @@ Selection select(const Story& story, const std::vector<StoryArticle>& articles,
             c.topical = 3.0 * static_cast<double>(overlap(c.words, topical)) +
                         static_cast<double>(overlap(c.words, headlines));
             c.quoting = has_quote_mark(t);
+            c.dependent = needs_context(t);
             cands.push_back(std::move(c));
         }
     }
@@ -546,7 +560,9 @@ Selection select(const Story& story, const std::vector<StoryArticle>& articles,
                 return 2.0 * c.corroboration + c.topical +
                        std::max(0.0, 4.0 - static_cast<double>(c.paragraph));
             },
-            [](const Candidate& c) { return c.paragraph < 6 && word_count(c.text) >= 10; });
+            [](const Candidate& c) {
+                return c.paragraph < 6 && word_count(c.text) >= 10 && !c.dependent;
+            });
         for (const auto& [score, k] : order) {
             if (sel.lead.size() == 2)
                 break;
@@ -590,7 +606,7 @@ Selection select(const Story& story, const std::vector<StoryArticle>& articles,
         const auto order = ranked(
             [](const Candidate& c) {
                 return 2.0 * c.corroboration + c.topical + fact_weight(c.text) -
-                       0.05 * static_cast<double>(c.order);
+                       (c.dependent ? 6.0 : 0.0) - 0.05 * static_cast<double>(c.order);
             },
             [&](const Candidate& c) { return c.source == src; });
         for (const auto& [score, k] : order)
@@ -603,7 +619,8 @@ Selection select(const Story& story, const std::vector<StoryArticle>& articles,
     {
         const auto order = ranked(
             [](const Candidate& c) {
-                return 2.0 * c.corroboration + c.topical - 0.02 * static_cast<double>(c.order);
+                return 2.0 * c.corroboration + c.topical - (c.dependent ? 6.0 : 0.0) -
+                       0.02 * static_cast<double>(c.order);
             },
             [](const Candidate& c) { return is_analysis(c.text); });
         for (const auto& [score, k] : order)
@@ -614,7 +631,7 @@ Selection select(const Story& story, const std::vector<StoryArticle>& articles,
         const auto order = ranked(
             [](const Candidate& c) {
                 return 2.0 * c.corroboration + c.topical + 2.0 * fact_weight(c.text) -
-                       0.02 * static_cast<double>(c.order);
+                       (c.dependent ? 6.0 : 0.0) - 0.02 * static_cast<double>(c.order);
             },
             [](const Candidate& c) { return fact_weight(c.text) >= 1.0; });
         for (const auto& [score, k] : order)
