@@ -191,9 +191,9 @@ TEST_SUITE("draft") {
         const auto d = draft::draft_builtin(story);
         const std::string lead = section(d.body, "");
         INFO(lead);
-        CHECK(std::regex_search(lead, std::regex(
-                                          R"((BBC News|The New York Times|The Washington Post) )"
-                                          R"(reported \[[123]\]\.)")));
+        CHECK(std::regex_search(lead,
+                                std::regex(R"((BBC News|The New York Times|The Washington Post) )"
+                                           R"(reported \[[123]\]\.)")));
         // Take the attribution off: what is left is a sentence of a page, verbatim.
         const std::string first = lead.substr(0, lead.find(", ", lead.find(" reported [") - 30));
         const auto plain = draft::markdown::unescape(lead.substr(0, lead.find(" reported [")));
@@ -334,8 +334,8 @@ TEST_SUITE("draft") {
 
     TEST_CASE("explainer: a source in another language is quoted in it, and marked") {
         auto story = pages_story();
-        story.articles.push_back(test::article_with_page(
-            "folha", "Manchete da Folha", "Folha de S.Paulo", k_t0 - 1h));
+        story.articles.push_back(
+            test::article_with_page("folha", "Manchete da Folha", "Folha de S.Paulo", k_t0 - 1h));
         REQUIRE(story.articles.back().page->lang == "pt");
         story.articles.resize(4);
         story.articles.erase(story.articles.begin(), story.articles.begin() + 3);

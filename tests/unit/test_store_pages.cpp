@@ -276,8 +276,7 @@ TEST_SUITE("store") {
         f.poll("US", "gemini", {}, k_t0 - 100h); // another term
         const auto drafts = f.poll("US", "openai", {}, k_t0);
         REQUIRE(drafts.size() == 1);
-        const store::Id spike =
-            f.count("SELECT spike_id FROM drafts ORDER BY id DESC LIMIT 1");
+        const store::Id spike = f.count("SELECT spike_id FROM drafts ORDER BY id DESC LIMIT 1");
         const draft::Story story = f.store.load_story(spike);
         REQUIRE(story.earlier_spikes.size() == 2);
         CHECK(story.earlier_spikes[0].geo == "GB");

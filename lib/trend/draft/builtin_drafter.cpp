@@ -367,9 +367,9 @@ struct Writer {
         b += "## Who said what\n\n";
         for (std::size_t i = 0; i < n && i < sel.quotes.size(); ++i) {
             const explainer::Quote& q = sel.quotes[i];
-            const std::string by =
-                q.speaker.empty() ? std::string("quoted by ")
-                                  : fmt::format("{}, quoted by ", md::text(q.speaker));
+            const std::string by = q.speaker.empty()
+                                       ? std::string("quoted by ")
+                                       : fmt::format("{}, quoted by ", md::text(q.speaker));
             b += fmt::format("- {} — {}{}{} [{}]\n", quoted_text(q.words), by, outlet(q.source),
                              language_note(q.source), q.source + 1);
         }
@@ -412,13 +412,12 @@ struct Writer {
         if (!s.earlier_spikes.empty()) {
             std::vector<std::string> parts;
             for (const EarlierSpike& e : s.earlier_spikes)
-                parts.push_back(fmt::format("on {} at {} in {}", format_iso(e.detected_at).substr(0, 10),
-                                            md::text(display_label(e.traffic_label)),
-                                            md::text(place_name(e.geo))));
+                parts.push_back(fmt::format(
+                    "on {} at {} in {}", format_iso(e.detected_at).substr(0, 10),
+                    md::text(display_label(e.traffic_label)), md::text(place_name(e.geo))));
             b += fmt::format("It has trended before: last {}", parts.front());
             if (parts.size() > 1)
-                b += fmt::format("; earlier {}",
-                                 join_names({parts.begin() + 1, parts.end()}));
+                b += fmt::format("; earlier {}", join_names({parts.begin() + 1, parts.end()}));
             b += ".\n\n";
         }
     }

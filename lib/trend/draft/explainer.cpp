@@ -12,19 +12,19 @@ namespace trend::draft::explainer {
 
 namespace {
 
-constexpr std::size_t k_max_text_bytes = 200'000;   // of one page: hostile pages are capped
-constexpr std::size_t k_max_sentences = 400;        // per source
+constexpr std::size_t k_max_text_bytes = 200'000; // of one page: hostile pages are capped
+constexpr std::size_t k_max_sentences = 400;      // per source
 constexpr std::size_t k_max_quote_bytes = 300;
 
 using Words = std::set<std::string>;
 
 constexpr std::array<std::string_view, 60> k_stop{
-    "the",   "and",   "for",   "that",  "with",  "this",  "from",  "was",   "are",   "has",
-    "have",  "had",   "its",   "his",   "her",   "their", "they",  "them",  "you",   "your",
-    "our",   "not",   "but",   "all",   "any",   "can",   "will",  "would", "could", "been",
-    "were",  "which", "who",   "whom",  "what",  "when",  "where", "how",   "why",   "also",
-    "into",  "about", "after", "than",  "then",  "there", "these", "those", "said",  "says",
-    "more",  "most",  "one",   "out",   "over",  "she",   "him",   "just",  "like",  "being",
+    "the",  "and",   "for",   "that", "with", "this",  "from",  "was",   "are",   "has",
+    "have", "had",   "its",   "his",  "her",  "their", "they",  "them",  "you",   "your",
+    "our",  "not",   "but",   "all",  "any",  "can",   "will",  "would", "could", "been",
+    "were", "which", "who",   "whom", "what", "when",  "where", "how",   "why",   "also",
+    "into", "about", "after", "than", "then", "there", "these", "those", "said",  "says",
+    "more", "most",  "one",   "out",  "over", "she",   "him",   "just",  "like",  "being",
 };
 
 bool is_stop(std::string_view w) {
@@ -121,10 +121,10 @@ double fact_weight(std::string_view s) {
 }
 
 constexpr std::array<std::string_view, 22> k_analysis_cues{
-    " means ",       " meaning ",      " could ",        "expected to",   "analysts say",
-    "analysts said", "will likely",    "likely to",      " may ",         " might ",
-    "would ",        "implications",   "as a result",    "suggests",      "raises questions",
-    " signal",       "is set to",      "are set to",     "in order to",   "the impact",
+    " means ",       " meaning ",    " could ",     "expected to", "analysts say",
+    "analysts said", "will likely",  "likely to",   " may ",       " might ",
+    "would ",        "implications", "as a result", "suggests",    "raises questions",
+    " signal",       "is set to",    "are set to",  "in order to", "the impact",
     "because",       "which would"};
 
 bool is_analysis(std::string_view s) {
@@ -136,8 +136,8 @@ bool is_analysis(std::string_view s) {
  *  reporter ("I asked him"): it reads badly on its own. */
 bool needs_context(std::string_view s) {
     constexpr std::array<std::string_view, 16> k_openers{
-        "He ", "She ", "It ", "They ", "This ", "That ", "These ", "Those ", "But ", "And ",
-        "So ", "Still, ", "I ", "We ", "His ", "Her "};
+        "He ",  "She ", "It ", "They ",   "This ", "That ", "These ", "Those ",
+        "But ", "And ", "So ", "Still, ", "I ",    "We ",   "His ",   "Her "};
     for (const auto o : k_openers)
         if (s.starts_with(o))
             return true;
@@ -182,10 +182,22 @@ std::size_t word_count(std::string_view s) {
 
 std::string language_name(std::string_view lang) {
     constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_names{{
-        {"pt", "Portuguese"}, {"es", "Spanish"},  {"fr", "French"},    {"de", "German"},
-        {"it", "Italian"},    {"cs", "Czech"},    {"zh", "Chinese"},   {"ja", "Japanese"},
-        {"ko", "Korean"},     {"nl", "Dutch"},    {"pl", "Polish"},    {"ru", "Russian"},
-        {"uk", "Ukrainian"},  {"vi", "Vietnamese"}, {"tr", "Turkish"}, {"ar", "Arabic"},
+        {"pt", "Portuguese"},
+        {"es", "Spanish"},
+        {"fr", "French"},
+        {"de", "German"},
+        {"it", "Italian"},
+        {"cs", "Czech"},
+        {"zh", "Chinese"},
+        {"ja", "Japanese"},
+        {"ko", "Korean"},
+        {"nl", "Dutch"},
+        {"pl", "Polish"},
+        {"ru", "Russian"},
+        {"uk", "Ukrainian"},
+        {"vi", "Vietnamese"},
+        {"tr", "Turkish"},
+        {"ar", "Arabic"},
     }};
     const std::string code = text::ascii_lower(primary(lang));
     for (const auto& [c, name] : k_names)
@@ -195,13 +207,28 @@ std::string language_name(std::string_view lang) {
 }
 
 bool is_boilerplate(std::string_view s) {
-    constexpr std::array<std::string_view, 22> k_phrases{
-        "click here",    "sign up",         "subscribe",          "advertisement",
-        "cookie",        "\u00A9",          "all rights reserved", "newsletter",
-        "read more",     "follow us",       "related:",           "share this",
-        "getty images",  "photo:",          "image:",             "log in",
-        "terms of use",  "privacy policy",  "download the app",   "watch:",
-        "(c) ",          "copyright"};
+    constexpr std::array<std::string_view, 22> k_phrases{"click here",
+                                                         "sign up",
+                                                         "subscribe",
+                                                         "advertisement",
+                                                         "cookie",
+                                                         "\u00A9",
+                                                         "all rights reserved",
+                                                         "newsletter",
+                                                         "read more",
+                                                         "follow us",
+                                                         "related:",
+                                                         "share this",
+                                                         "getty images",
+                                                         "photo:",
+                                                         "image:",
+                                                         "log in",
+                                                         "terms of use",
+                                                         "privacy policy",
+                                                         "download the app",
+                                                         "watch:",
+                                                         "(c) ",
+                                                         "copyright"};
     for (const auto p : k_phrases)
         if (contains_ci(s, p))
             return true;
@@ -269,7 +296,7 @@ std::string term_as_written(const Story& s) {
 namespace {
 
 constexpr std::array<std::string_view, 16> k_speech_verbs{
-    "said", "says",   "told",   "added",   "wrote",   "explained", "stated", "noted",
+    "said",  "says",   "told",     "added",  "wrote",   "explained", "stated",   "noted",
     "asked", "argued", "insisted", "warned", "tweeted", "continued", "recalled", "declared"};
 
 bool is_speech_verb(std::string_view w) {
@@ -322,9 +349,9 @@ bool capitalised(std::string_view w) {
 }
 
 bool is_pronoun_or_article(std::string_view w) {
-    constexpr std::array<std::string_view, 14> k{"He", "She", "They", "It", "We", "I", "The",
-                                                 "A", "An", "This", "That", "You", "There",
-                                                 "But"};
+    constexpr std::array<std::string_view, 14> k{"He",   "She", "They",  "It", "We",
+                                                 "I",    "The", "A",     "An", "This",
+                                                 "That", "You", "There", "But"};
     return std::find(k.begin(), k.end(), w) != k.end();
 }
 
