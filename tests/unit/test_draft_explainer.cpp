@@ -200,7 +200,8 @@ TEST_SUITE("draft") {
         const auto sentence = plain.substr(0, plain.rfind(", "));
         CHECK(all_page_text(story).find(sentence) != std::string::npos);
         CHECK_FALSE(first.empty());
-        CHECK(d.summary.size() <= 300);
+        CHECK(d.summary.size() <= 400);
+        CHECK(d.summary.ends_with(")"));
     }
 
     TEST_CASE("explainer: what happened lists cited facts with numbers, names and places") {

@@ -228,6 +228,14 @@ struct Writer {
 
     void fact(std::string f) { d.facts.push_back(std::move(f)); }
 
+    /** How many times its first bucket the spike's traffic is, when it rose at least twofold. */
+    std::optional<std::int64_t> rise_factor() const {
+        if (points.size() < 2 || !points.front().traffic || *points.front().traffic <= 0)
+            return std::nullopt;
+        const std::int64_t factor = s.traffic / *points.front().traffic;
+        return factor >= 2 ? std::optional{factor} : std::nullopt;
+    }
+
     std::string rise_sentence() {
         if (points.size() < 2 || !points.front().traffic || *points.front().traffic <= 0)
             return fmt::format("It entered the feed at {} at {}.", md::text(label),
@@ -236,9 +244,8 @@ struct Writer {
         std::string out = fmt::format("It was first seen at {} at {} and reached {} by {}",
                                       md::text(display_label(first.label)), day_and_time(first.at),
                                       md::text(label), day_and_time(s.detected_at));
-        const std::int64_t factor = s.traffic / *first.traffic;
-        if (factor >= 2)
-            out += fmt::format(", about {} times its first bucket", factor);
+        if (const auto factor = rise_factor())
+            out += fmt::format(", about {} times its first bucket", *factor);
         return out + ".";
     }
 
@@ -250,9 +257,8 @@ struct Writer {
 
     /** The numbers of our own the timeline writes, for the grounding check. */
     void own_facts() {
-        if (points.size() >= 2 && points.front().traffic && *points.front().traffic > 0 &&
-            s.traffic / *points.front().traffic >= 2)
-            fact(std::to_string(s.traffic / *points.front().traffic));
+        if (const auto factor = rise_factor())
+            fact(std::to_string(*factor));
         for (const StoryArticle& a : articles)
             if (const auto at = published(a))
                 fact(fmt::format("published {}", day_and_time(*at)));
@@ -508,7 +514,8 @@ struct Writer {
         if (!sel.lead.empty()) {
             const std::string& first = sel.lead.front().text;
             if (first.size() <= 300)
-                d.summary = first;
+                d.summary = fmt::format("{} ({})", first,
+                                        outlet_name(articles[sel.lead.front().source]));
         }
         return explainer_body(sel, n);
     }
