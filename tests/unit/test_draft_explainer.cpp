@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The built-in drafter's explainer (version 2), section by section, on real news pages.
 #include "../fuzz/markdown_check.hpp"
-#include "article_pages.hpp"
+#include "story_pages.hpp"
 #include "support.hpp"
 #include "trend/draft/builtin_drafter.hpp"
 #include "trend/draft/explainer.hpp"

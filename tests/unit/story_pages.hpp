@@ -2,22 +2,16 @@
 #pragma once
 // Real news pages (tests/data/articles/<name>/source.html) read by the project's extractor into
 // the PageText a Story carries: the evidence of the built-in drafter's tests.
+#include "article_pages.hpp"
 #include "support.hpp"
 #include "trend/draft/story.hpp"
 #include "trend/extract/extract.hpp"
 
-#include <fstream>
-#include <sstream>
-
 namespace trend::test {
 
 inline draft::PageText article_page(const std::string& name, const std::string& url) {
-    std::ifstream in(source_dir() / "tests" / "data" / "articles" / name / "source.html",
-                     std::ios::binary);
-    REQUIRE_MESSAGE(in, "no article page " << name);
-    std::ostringstream body;
-    body << in.rdbuf();
-    const std::string html = body.str();
+    const std::string html =
+        read_bytes(source_dir() / "tests" / "data" / "articles" / name / "source.html");
     const extract::Article a = extract::extract({html, url, "text/html; charset=utf-8"});
     REQUIRE_MESSAGE(a.outcome == extract::Outcome::article, name << ": " << a.reason);
     draft::PageText p;
