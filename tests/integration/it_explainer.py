@@ -9,68 +9,21 @@ verbatim from the page texts with their speakers, `unverified: []`, 400+ words, 
 
 from __future__ import annotations
 
-import http.server
 import re
 import sys
-import threading
 from pathlib import Path
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness as h  # noqa: E402
+from it_enrich import Server  # noqa: E402  (the feed and tests/data/articles on loopback)
 
-ARTICLES = h.source_dir() / "tests" / "data" / "articles"
 # (page, headline as the feed gives it, outlet): all three name Obama.
 PAGES = [
     ("bbc-1", "Obama admits US gun laws are his 'biggest frustration'", "BBC News"),
     ("nytimes-1", "United States to Lift Sudan Sanctions", "The New York Times"),
     ("wapo-1", "Attack stokes instability fears in North Africa", "The Washington Post"),
 ]
-
-
-class Server:
-    def __init__(self, feed: bytes) -> None:
-        self.feed = feed
-
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # noqa: A002
-                pass
-
-            def do_GET(self):  # noqa: N802
-                if self.path == "/feed.xml":
-                    return outer.send(self, 200, "application/rss+xml", outer.feed)
-                if self.path == "/robots.txt":
-                    return outer.send(self, 200, "text/plain", b"User-agent: *\nAllow: /\n")
-                if self.path.startswith("/a/"):
-                    page = ARTICLES / self.path[3:] / "source.html"
-                    if page.is_file():
-                        return outer.send(self, 200, "text/html; charset=utf-8",
-                                          page.read_bytes())
-                return outer.send(self, 404, "text/plain", b"not found")
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @staticmethod
-    def send(hd, status: int, ctype: str, body: bytes) -> None:
-        hd.send_response(status)
-        hd.send_header("Content-Type", ctype)
-        hd.send_header("Content-Length", str(len(body)))
-        hd.end_headers()
-        hd.wfile.write(body)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def rss(srv: Server) -> bytes:
@@ -119,7 +72,7 @@ def section(body: str, heading: str) -> str:
 
 
 def test(work: h.WorkDir) -> None:
-    srv = Server(b"")
+    srv = Server()
     srv.feed = rss(srv)
     try:
         d = work.mkdir("explainer")
