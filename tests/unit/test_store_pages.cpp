@@ -267,4 +267,25 @@ TEST_SUITE("store") {
         CHECK(h.recent_failures == 1);
         CHECK(h.queued == 1);
     }
+
+    TEST_CASE("a story carries the term's earlier spikes, newest first, one per geo and day") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        f.poll("US", "openai", {}, k_t0 - 240h);
+        f.poll("GB", "openai", {}, k_t0 - 120h);
+        f.poll("US", "gemini", {}, k_t0 - 100h); // another term
+        const auto drafts = f.poll("US", "openai", {}, k_t0);
+        REQUIRE(drafts.size() == 1);
+        const store::Id spike = f.count("SELECT spike_id FROM drafts ORDER BY id DESC LIMIT 1");
+        const draft::Story story = f.store.load_story(spike);
+        REQUIRE(story.earlier_spikes.size() == 2);
+        CHECK(story.earlier_spikes[0].geo == "GB");
+        CHECK(story.earlier_spikes[0].detected_at == k_t0 - 120h);
+        CHECK(story.earlier_spikes[0].traffic_label == "20,000+");
+        CHECK(story.earlier_spikes[1].geo == "US");
+        CHECK(story.earlier_spikes[1].detected_at == k_t0 - 240h);
+        // The first spike has none before it.
+        const store::Id first = f.count("SELECT min(spike_id) FROM drafts");
+        CHECK(f.store.load_story(first).earlier_spikes.empty());
+    }
 }

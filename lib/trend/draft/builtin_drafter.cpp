@@ -2,6 +2,7 @@
 #include "trend/draft/builtin_drafter.hpp"
 
 #include "trend/detect/detector.hpp"
+#include "trend/draft/explainer.hpp"
 #include "trend/draft/markdown.hpp"
 #include "trend/draft/sources.hpp"
 #include "trend/draft/story.hpp"
@@ -131,6 +132,10 @@ std::vector<std::string> story_facts(const Story& s) {
                                     r.term, r.shared_articles));
     for (std::string& f : signal_facts(s))
         facts.push_back(std::move(f));
+    for (const EarlierSpike& e : s.earlier_spikes)
+        facts.push_back(fmt::format("trended earlier: {} in {} ({}) at {}",
+                                    format_iso(e.detected_at).substr(0, 10), place_name(e.geo),
+                                    e.geo, display_label(e.traffic_label)));
     return facts;
 }
 
@@ -197,6 +202,21 @@ std::vector<StoryPoint> turning_points(const Story& s) {
     return out;
 }
 
+std::string outlet_name(const StoryArticle& a) {
+    if (!a.source.empty())
+        return a.source;
+    if (a.page && !a.page->site_name.empty())
+        return a.page->site_name;
+    return "the source";
+}
+
+bool has_page(const StoryArticle& a) {
+    return a.page && !a.page->paragraphs.empty();
+}
+
+constexpr std::size_t k_min_words = 400;
+constexpr std::size_t k_max_words = 1200;
+
 struct Writer {
     const Story& s;
     Draft& d;
@@ -208,6 +228,14 @@ struct Writer {
 
     void fact(std::string f) { d.facts.push_back(std::move(f)); }
 
+    /** How many times its first bucket the spike's traffic is, when it rose at least twofold. */
+    std::optional<std::int64_t> rise_factor() const {
+        if (points.size() < 2 || !points.front().traffic || *points.front().traffic <= 0)
+            return std::nullopt;
+        const std::int64_t factor = s.traffic / *points.front().traffic;
+        return factor >= 2 ? std::optional{factor} : std::nullopt;
+    }
+
     std::string rise_sentence() {
         if (points.size() < 2 || !points.front().traffic || *points.front().traffic <= 0)
             return fmt::format("It entered the feed at {} at {}.", md::text(label),
@@ -216,13 +244,27 @@ struct Writer {
         std::string out = fmt::format("It was first seen at {} at {} and reached {} by {}",
                                       md::text(display_label(first.label)), day_and_time(first.at),
                                       md::text(label), day_and_time(s.detected_at));
-        const std::int64_t factor = s.traffic / *first.traffic;
-        if (factor >= 2) {
-            fact(std::to_string(factor));
-            out += fmt::format(", about {} times its first bucket", factor);
-        }
+        if (const auto factor = rise_factor())
+            out += fmt::format(", about {} times its first bucket", *factor);
         return out + ".";
     }
+
+    static std::optional<Timestamp> published(const StoryArticle& a) {
+        if (a.published_at)
+            return a.published_at;
+        return a.page ? a.page->published_at : std::nullopt;
+    }
+
+    /** The numbers of our own the timeline writes, for the grounding check. */
+    void own_facts() {
+        if (const auto factor = rise_factor())
+            fact(std::to_string(*factor));
+        for (const StoryArticle& a : articles)
+            if (const auto at = published(a))
+                fact(fmt::format("published {}", day_and_time(*at)));
+    }
+
+    // ---- the short brief (no extracted page) -------------------------------------------
 
     // No H1: themes print the front matter's title above the body already.
     void takeaways(std::string& b) {
@@ -238,23 +280,10 @@ struct Writer {
                              quoted_text(articles.front().title));
         } else
             b += "- The feed carried no news coverage with it yet, so the reason is unconfirmed.\n";
-        if (!s.other_geos.empty()) {
-            std::vector<std::string> geos;
-            for (const auto& g : s.other_geos)
-                geos.push_back(fmt::format("{} ({})", md::text(place_name(g.geo)),
-                                           md::text(display_label(g.peak_label))));
-            b += fmt::format("- It is trending elsewhere too: {}.\n", join_names(geos));
-        }
-        if (!s.related.empty()) {
-            std::vector<std::string> terms;
-            for (const auto& r : s.related)
-                terms.push_back(quoted_text(r.term));
-            b += fmt::format("- Related searches with the same coverage: {}.\n", join_names(terms));
-        }
         b += '\n';
     }
 
-    void what_happened(std::string& b) {
+    void headlines(std::string& b) {
         b += "## What happened\n\n";
         if (articles.empty()) {
             b += fmt::format("No news item came with the trend, so the feed does not say why "
@@ -278,9 +307,106 @@ struct Writer {
         b += '\n';
     }
 
-    void why_now(std::string& b) {
-        b += "## Why it is trending now\n\n";
-        // The rule, its threshold and the reason are the editor's, in the front matter.
+    // ---- the explainer (extracted pages) -----------------------------------------------
+
+    std::string outlet(std::size_t i) const { return md::text(outlet_name(articles[i])); }
+
+    std::string language_note(std::size_t i) const {
+        const auto& a = articles[i];
+        const std::string name = a.page ? explainer::language_name(a.page->lang) : "";
+        return name.empty() ? "" : " in " + name;
+    }
+
+    /** "CNN reported [1]" or "reported by CNN [1] and BBC News [2]". */
+    std::string credit(const explainer::Pick& p, std::string_view verb) const {
+        if (p.also.empty())
+            return fmt::format("{} {}{} [{}]", outlet(p.source), verb, language_note(p.source),
+                               p.source + 1);
+        std::vector<std::string> names{fmt::format("{} [{}]", outlet(p.source), p.source + 1)};
+        for (const std::size_t o : p.also)
+            names.push_back(fmt::format("{} [{}]", outlet(o), o + 1));
+        return fmt::format("reported by {}{}", join_names(names), language_note(p.source));
+    }
+
+    /** The sentence verbatim, then who reported it: "…, CNN reported [1]." */
+    std::string attributed(const explainer::Pick& p, std::string_view verb = "reported") const {
+        std::string_view t = p.text;
+        // "... the U.S." keeps its period: the credit goes in parentheses.
+        const bool abbreviation = t.size() >= 3 && t[t.size() - 3] == '.';
+        if (t.ends_with('.') && !abbreviation) {
+            t.remove_suffix(1);
+            return fmt::format("{}, {}.", md::text(t), credit(p, verb));
+        }
+        return fmt::format("{} ({})", md::text(t), credit(p, verb));
+    }
+
+    void lead(std::string& b, const explainer::Selection& sel) {
+        std::vector<std::string> parts;
+        for (const auto& p : sel.lead)
+            parts.push_back(attributed(p));
+        b += fmt::format("{}\n\n", fmt::join(parts, " "));
+    }
+
+    void update(std::string& b, const explainer::Selection& sel) {
+        if (s.revision <= 1 || sel.update.empty())
+            return;
+        std::vector<std::string> names;
+        for (const auto& p : sel.update)
+            names.push_back(fmt::format("{} [{}]", outlet(p.source), p.source + 1));
+        b += fmt::format("**Update:** new coverage from {}. ", join_names(names));
+        std::vector<std::string> parts;
+        for (const auto& p : sel.update)
+            parts.push_back(attributed(p));
+        b += fmt::format("{}\n\n", fmt::join(parts, " "));
+    }
+
+    void facts(std::string& b, const explainer::Selection& sel, std::size_t n) {
+        b += "## What happened\n\n";
+        for (std::size_t i = 0; i < n && i < sel.facts.size(); ++i)
+            b += fmt::format("- {}\n", attributed(sel.facts[i]));
+        b += '\n';
+    }
+
+    void quotes(std::string& b, const explainer::Selection& sel, std::size_t n) {
+        if (sel.quotes.empty() || n == 0)
+            return;
+        b += "## Who said what\n\n";
+        for (std::size_t i = 0; i < n && i < sel.quotes.size(); ++i) {
+            const explainer::Quote& q = sel.quotes[i];
+            const std::string by = q.speaker.empty()
+                                       ? std::string("quoted by ")
+                                       : fmt::format("{}, quoted by ", md::text(q.speaker));
+            b += fmt::format("- {} — {}{}{} [{}]\n", quoted_text(q.words), by, outlet(q.source),
+                             language_note(q.source), q.source + 1);
+        }
+        b += '\n';
+    }
+
+    void analysis(std::string& b, const explainer::Selection& sel, std::size_t n) {
+        if (sel.analysis.empty() || n == 0)
+            return;
+        b += "## Why it matters\n\n";
+        for (std::size_t i = 0; i < n && i < sel.analysis.size(); ++i)
+            b += fmt::format("- {}\n", attributed(sel.analysis[i], "wrote"));
+        b += '\n';
+    }
+
+    // ---- shared sections ----------------------------------------------------------------
+
+    void timeline(std::string& b) {
+        b += "## Timeline\n\n";
+        // The coverage, oldest first.
+        std::vector<std::pair<Timestamp, std::size_t>> coverage;
+        for (std::size_t i = 0; i < articles.size(); ++i)
+            if (const auto at = published(articles[i]))
+                coverage.emplace_back(*at, i);
+        std::stable_sort(coverage.begin(), coverage.end(),
+                         [](const auto& x, const auto& y) { return x.first < y.first; });
+        for (const auto& [at, i] : coverage)
+            b += fmt::format("- {}: {} published {} [{}]\n", day_and_time(at), outlet(i),
+                             quoted_text(articles[i].title), i + 1);
+        if (!coverage.empty())
+            b += '\n';
         b += rise_sentence() + "\n\n";
         if (points.size() > 1) {
             b += "| Time (UTC) | Searches |\n|---|---|\n";
@@ -289,24 +415,38 @@ struct Writer {
                                  md::text(display_label(p.label)));
             b += '\n';
         }
+        if (!s.earlier_spikes.empty()) {
+            std::vector<std::string> parts;
+            for (const EarlierSpike& e : s.earlier_spikes)
+                parts.push_back(fmt::format(
+                    "on {} at {} in {}", format_iso(e.detected_at).substr(0, 10),
+                    md::text(display_label(e.traffic_label)), md::text(place_name(e.geo))));
+            b += fmt::format("It has trended before: last {}", parts.front());
+            if (parts.size() > 1)
+                b += fmt::format("; earlier {}", join_names({parts.begin() + 1, parts.end()}));
+            b += ".\n\n";
+        }
     }
 
-    void what_to_watch(std::string& b) {
-        b += "## What to watch\n\n";
-        b += fmt::format("- Whether searches for {} hold at {} or more, or fall back: a trend "
-                         "that leaves the feed within hours was a blip.\n",
-                         quoted_text(s.term), md::text(label));
-        if (articles.empty())
-            b += "- Whether news coverage appears: none came with the trend so far.\n";
-        else if (outlets.size() <= 1)
-            b += "- Whether other outlets confirm the story: so far the coverage rests on "
-                 "a single source.\n";
-        else
-            b += "- Whether the coverage moves beyond the first reports listed below.\n";
-        if (!s.other_geos.empty())
-            b += "- Whether it spreads to more countries.\n";
-        if (!s.related.empty())
-            b += "- How the related searches develop: they share the same news coverage.\n";
+    void where(std::string& b) {
+        b += "## Where\n\n";
+        if (!s.other_geos.empty()) {
+            std::vector<std::string> geos;
+            for (const auto& g : s.other_geos)
+                geos.push_back(fmt::format("{} ({})", md::text(place_name(g.geo)),
+                                           md::text(display_label(g.peak_label))));
+            b += fmt::format("Besides {}, it is trending in {}.\n", md::text(place),
+                             join_names(geos));
+        } else {
+            b += fmt::format("Of the feeds trendd watches, it trends in {} only.\n",
+                             md::text(place));
+        }
+        if (!s.related.empty()) {
+            std::vector<std::string> terms;
+            for (const auto& r : s.related)
+                terms.push_back(quoted_text(r.term));
+            b += fmt::format("\nRelated searches: {}.\n", join_names(terms));
+        }
         b += '\n';
     }
 
@@ -315,6 +455,69 @@ struct Writer {
         for (Source& discussion : discussion_sources(s))
             d.sources.push_back(std::move(discussion));
         b += sources_section(d.sources, s);
+    }
+
+    std::string brief() {
+        std::string b;
+        takeaways(b);
+        headlines(b);
+        timeline(b);
+        where(b);
+        sources(b);
+        return b;
+    }
+
+    struct Counts {
+        std::size_t facts = 6, quotes = 4, analysis = 3;
+    };
+
+    std::string explainer_body(const explainer::Selection& sel, Counts n) {
+        std::string b;
+        lead(b, sel);
+        update(b, sel);
+        facts(b, sel, n.facts);
+        quotes(b, sel, n.quotes);
+        analysis(b, sel, n.analysis);
+        timeline(b);
+        where(b);
+        sources(b);
+        return b;
+    }
+
+    /** As many sentences as make 400 to 1,200 words, when the pages have them. */
+    std::string explainer() {
+        const explainer::Selection sel = explainer::select(s, articles, s.new_urls);
+        Counts n;
+        for (int round = 0; round < 64; ++round) {
+            const std::size_t words = explainer::word_count(explainer_body(sel, n));
+            if (words < k_min_words + 20) {
+                if (n.facts < sel.facts.size())
+                    ++n.facts;
+                else if (n.quotes < sel.quotes.size())
+                    ++n.quotes;
+                else if (n.analysis < sel.analysis.size())
+                    ++n.analysis;
+                else
+                    break;
+            } else if (words > k_max_words) {
+                if (n.facts > 3)
+                    --n.facts;
+                else if (n.quotes > 2)
+                    --n.quotes;
+                else if (n.analysis > 1)
+                    --n.analysis;
+                else
+                    break;
+            } else
+                break;
+        }
+        if (!sel.lead.empty()) {
+            const std::string& first = sel.lead.front().text;
+            if (first.size() <= 300)
+                d.summary = fmt::format("{} ({})", first,
+                                        outlet_name(articles[sel.lead.front().source]));
+        }
+        return explainer_body(sel, n);
     }
 };
 
@@ -340,7 +543,10 @@ Draft draft_builtin(const Story& s) {
     if (w.place.empty())
         w.place = "its feed";
 
-    d.title = fmt::format("Why {} is trending in {}", in_quotes(s.term), w.place);
+    const std::string headline = explainer::best_headline(w.articles);
+    d.title = headline.empty() ? fmt::format("Why {} is trending in {}",
+                                             in_quotes(explainer::term_as_written(s)), w.place)
+                               : headline;
     d.summary = fmt::format("Searches for {} reached {} in {} on {}", in_quotes(s.term), w.label,
                             w.place, format_iso(s.detected_at).substr(0, 10));
     d.summary += w.articles.empty()
@@ -360,13 +566,11 @@ Draft draft_builtin(const Story& s) {
 
     for (std::string& f : story_facts(s))
         w.fact(std::move(f));
+    w.own_facts();
 
-    std::string& b = d.body;
-    w.takeaways(b);
-    w.what_happened(b);
-    w.why_now(b);
-    w.what_to_watch(b);
-    w.sources(b);
+    const bool pages = std::any_of(w.articles.begin(), w.articles.end(), has_page);
+    // The rule, its threshold and the reason are the editor's, in the front matter.
+    d.body = pages ? w.explainer() : w.brief();
     return d;
 }
 
@@ -394,6 +598,9 @@ std::vector<std::string> evidence_of(const Story& s, const Draft& d) {
         if (!a.snippet.empty())
             out.push_back(a.snippet);
     }
+    for (const StoryArticle& a : s.articles)
+        if (a.page)
+            out.push_back(a.page->text());
     out.push_back(s.term);
     for (const auto& r : s.related)
         out.push_back(r.term);

@@ -194,6 +194,26 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
         while (q.executeStep())
             s.related.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt()});
     }
+    {
+        // The term's earlier spikes, any geo and rule: one per geo and day (the rules that fired
+        // on one rise are one spike to a reader), not the day of this spike in its geo.
+        SQLite::Statement q(db, "SELECT detected_at, geo, traffic_label FROM ("
+                                "  SELECT detected_at, geo, traffic_label, row_number() OVER ("
+                                "    PARTITION BY geo, substr(detected_at, 1, 10) "
+                                "    ORDER BY traffic DESC, detected_at DESC, id DESC) AS n "
+                                "  FROM spikes WHERE term_id = :term AND id <> :id "
+                                "  AND detected_at < :at "
+                                "  AND NOT (geo = :geo AND substr(detected_at, 1, 10) = "
+                                "    substr(:at, 1, 10))) "
+                                "WHERE n = 1 ORDER BY detected_at DESC, geo LIMIT 5");
+        q.bind(":term", term_id);
+        q.bind(":id", spike_id);
+        q.bind(":at", detected);
+        q.bind(":geo", s.geo);
+        while (q.executeStep())
+            s.earlier_spikes.push_back(
+                {ts(q.getColumn(0)), q.getColumn(1).getString(), q.getColumn(2).getString()});
+    }
     if (story_id)
         load_story_sources(db, *story_id, s);
     return s;
