@@ -249,6 +249,22 @@ TEST_SUITE("draft") {
         CHECK(d.sources[1].platform == "hackernews");
     }
 
+    TEST_CASE("a source without feed author or date takes its page's byline and date") {
+        std::vector<draft::StoryArticle> articles(2);
+        articles[0].author = "Cade Metz";
+        articles[0].published_at = k_t0 - 5h;
+        for (auto& a : articles) {
+            a.page.emplace();
+            a.page->byline = "Ann One, Bob Two";
+            a.page->published_at = k_t0 - 9h;
+        }
+        const auto sources = draft::sources_of(articles);
+        CHECK(sources[0].author == "Cade Metz");
+        CHECK(sources[0].published_at == k_t0 - 5h);
+        CHECK(sources[1].author == "Ann One, Bob Two");
+        CHECK(sources[1].published_at == k_t0 - 9h);
+    }
+
     TEST_CASE("place names") {
         CHECK(draft::place_name("US") == "the US");
         CHECK(draft::place_name("TW") == "Taiwan");

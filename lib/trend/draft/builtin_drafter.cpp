@@ -96,8 +96,9 @@ std::vector<Source> sources_of(const std::vector<StoryArticle>& articles) {
     for (const StoryArticle& a : articles) {
         Source s{a.title, a.url, a.source};
         s.platform = a.platform;
-        s.author = a.author;
-        s.published_at = a.published_at;
+        // What the feed said first; else what the page itself says (its byline, its date).
+        s.author = a.author.empty() && a.page ? a.page->byline : a.author;
+        s.published_at = a.published_at || !a.page ? a.published_at : a.page->published_at;
         out.push_back(std::move(s));
     }
     return out;
@@ -514,8 +515,8 @@ struct Writer {
         if (!sel.lead.empty()) {
             const std::string& first = sel.lead.front().text;
             if (first.size() <= 300)
-                d.summary = fmt::format("{} ({})", first,
-                                        outlet_name(articles[sel.lead.front().source]));
+                d.summary =
+                    fmt::format("{} ({})", first, outlet_name(articles[sel.lead.front().source]));
         }
         return explainer_body(sel, n);
     }

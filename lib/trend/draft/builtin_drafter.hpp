@@ -40,6 +40,8 @@ struct Draft {
 /** The articles a draft cites: the story's, without near-identical headlines, at most 8. */
 [[nodiscard]] std::vector<StoryArticle> select_articles(const std::vector<StoryArticle>& articles);
 
+/** The Source entries of `articles`: author and published_at as the feed gave them, else as
+ *  the extracted page gives them (its byline, its date). */
 [[nodiscard]] std::vector<Source> sources_of(const std::vector<StoryArticle>& articles);
 
 /** "## Sources": the numbered list [1]..[n] and the attribution of our own data. */
