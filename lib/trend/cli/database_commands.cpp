@@ -33,11 +33,9 @@ store::Rows evidence_table(const store::Rows& ledger) {
                                  : (origin == "data" ? "data" : "-");
         const store::Value& sentence = column(ledger, i, "sentence");
         t.rows.push_back({shorten(as_text(column(ledger, i, "claim")), k_claim),
-                          column(ledger, i, "kind"), column(ledger, i, "status"),
-                          std::move(source),
+                          column(ledger, i, "kind"), column(ledger, i, "status"), std::move(source),
                           std::holds_alternative<std::string>(sentence)
-                              ? store::Value(shorten(std::get<std::string>(sentence),
-                                                           k_sentence))
+                              ? store::Value(shorten(std::get<std::string>(sentence), k_sentence))
                               : store::Value(nullptr)});
     }
     return t;
@@ -175,8 +173,7 @@ void add_database_commands(CLI::App& app, Globals& g, Command& run) {
     show->add_option("draft", a->draft, "draft id or slug")->required();
     show->add_flag("--evidence", a->evidence,
                    "print the evidence ledger: each claim of the body and its source sentence");
-    show->callback(
-        [&g, &run, a] { run = [&g, a] { return cmd_show(g, a->draft, a->evidence); }; });
+    show->callback([&g, &run, a] { run = [&g, a] { return cmd_show(g, a->draft, a->evidence); }; });
     auto* history = app.add_subcommand("history", "a term's traffic over time");
     history->add_option("term", a->term, "the term")->required();
     history->add_option("--geo", a->geo, "only this geo");

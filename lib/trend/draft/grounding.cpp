@@ -324,12 +324,12 @@ struct Month {
 };
 
 constexpr std::array k_months{
-    Month{"January", 1},  Month{"February", 2}, Month{"March", 3},     Month{"April", 4},
-    Month{"May", 5},      Month{"June", 6},     Month{"July", 7},      Month{"August", 8},
+    Month{"January", 1},   Month{"February", 2}, Month{"March", 3},     Month{"April", 4},
+    Month{"May", 5},       Month{"June", 6},     Month{"July", 7},      Month{"August", 8},
     Month{"September", 9}, Month{"October", 10}, Month{"November", 11}, Month{"December", 12},
-    Month{"Sept", 9},     Month{"Jan", 1},      Month{"Feb", 2},       Month{"Mar", 3},
-    Month{"Apr", 4},      Month{"Jun", 6},      Month{"Jul", 7},       Month{"Aug", 8},
-    Month{"Sep", 9},      Month{"Oct", 10},     Month{"Nov", 11},      Month{"Dec", 12},
+    Month{"Sept", 9},      Month{"Jan", 1},      Month{"Feb", 2},       Month{"Mar", 3},
+    Month{"Apr", 4},       Month{"Jun", 6},      Month{"Jul", 7},       Month{"Aug", 8},
+    Month{"Sep", 9},       Month{"Oct", 10},     Month{"Nov", 11},      Month{"Dec", 12},
 };
 
 constexpr std::array<std::string_view, 7> k_weekdays{"Monday", "Tuesday",  "Wednesday", "Thursday",
@@ -607,8 +607,7 @@ private:
 // ---- support ----------------------------------------------------------------------------
 
 bool same_date(const Fact& evidence, const Fact& claim) {
-    return evidence.month == claim.month &&
-           (claim.day == 0 || evidence.day == claim.day) &&
+    return evidence.month == claim.month && (claim.day == 0 || evidence.day == claim.day) &&
            (claim.year == 0 || evidence.year == 0 || evidence.year == claim.year);
 }
 
@@ -657,22 +656,22 @@ void blank_names(std::string& body, std::span<const std::string> names) {
 // ---- names -------------------------------------------------------------------------------
 
 constexpr std::array<std::string_view, 20> k_titles{
-    "Dr",  "Mr",  "Mrs", "Ms",   "Prof", "Sen",  "Rep",  "Gov",  "Gen",  "Rev",
-    "Sir", "Dame", "Lord", "Lady", "Capt", "Col", "Lt",   "Sgt",  "Pres", "Supt"};
+    "Dr",  "Mr",   "Mrs",  "Ms",   "Prof", "Sen", "Rep", "Gov", "Gen",  "Rev",
+    "Sir", "Dame", "Lord", "Lady", "Capt", "Col", "Lt",  "Sgt", "Pres", "Supt"};
 
 constexpr std::array<std::string_view, 7> k_connectors{"of", "the", "de", "van", "&", "von", "der"};
 
 // Common words that open a sentence with a capital without being part of a name.
 constexpr std::array<std::string_view, 72> k_sentence_openers{
-    "The",      "A",       "An",        "In",       "On",       "At",     "For",    "But",
-    "And",      "Or",      "As",        "This",     "That",     "These",  "Those",  "With",
-    "After",    "Before",  "When",      "While",    "By",       "From",   "It",     "Its",
-    "His",      "Her",     "Their",     "Our",      "We",       "He",     "She",    "They",
-    "According", "Why",    "What",      "How",      "Who",      "Where",  "If",     "So",
-    "Yet",      "Also",    "Meanwhile", "However",  "Since",    "Until",  "Under",  "Over",
-    "Into",     "Some",    "Many",      "Most",     "One",      "Both",   "Each",   "Every",
-    "Other",    "Not",     "No",        "Read",     "See",      "Here",   "There",  "Today",
-    "Yesterday", "Last",   "Next",      "Earlier",  "Later",    "Update", "Searches", "Search"};
+    "The",       "A",      "An",        "In",      "On",    "At",     "For",      "But",
+    "And",       "Or",     "As",        "This",    "That",  "These",  "Those",    "With",
+    "After",     "Before", "When",      "While",   "By",    "From",   "It",       "Its",
+    "His",       "Her",    "Their",     "Our",     "We",    "He",     "She",      "They",
+    "According", "Why",    "What",      "How",     "Who",   "Where",  "If",       "So",
+    "Yet",       "Also",   "Meanwhile", "However", "Since", "Until",  "Under",    "Over",
+    "Into",      "Some",   "Many",      "Most",    "One",   "Both",   "Each",     "Every",
+    "Other",     "Not",    "No",        "Read",    "See",   "Here",   "There",    "Today",
+    "Yesterday", "Last",   "Next",      "Earlier", "Later", "Update", "Searches", "Search"};
 
 template <std::size_t N>
 bool one_of(const std::array<std::string_view, N>& words, std::string_view w) {
@@ -711,12 +710,12 @@ Token classify(std::string_view w, std::string_view rest) {
     if ((rest.starts_with('.') || w == "Sir" || w == "Dame" || w == "Lord" || w == "Lady") &&
         one_of(k_titles, w))
         return Token::title;
-    if (std::any_of(w.begin(), w.end(), is_digit) ||
-        std::none_of(w.begin(), w.end(), [](char c) {
+    if (std::any_of(w.begin(), w.end(), is_digit) || std::none_of(w.begin(), w.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
         }))
         return Token::other;
-    if (std::any_of(k_months.begin(), k_months.end(), [&](const Month& m) { return m.word == w; }) ||
+    if (std::any_of(k_months.begin(), k_months.end(),
+                    [&](const Month& m) { return m.word == w; }) ||
         one_of(k_weekdays, w))
         return Token::other;
     return Token::cap;
@@ -941,8 +940,8 @@ Trace trace_one(const Fact& claim, const Index& index, std::span<const EvidenceT
         if (best != nullptr) {
             found(*best);
         } else { // a text without sentences: cite it whole
-            t.origin = evidence[k].source > 0 || !evidence[k].url.empty() ? Origin::source
-                                                                          : Origin::data;
+            t.origin =
+                evidence[k].source > 0 || !evidence[k].url.empty() ? Origin::source : Origin::data;
             t.source = evidence[k].source;
             t.page_text_id = evidence[k].page_text_id;
             t.url = evidence[k].url;
@@ -1035,8 +1034,8 @@ bool is_supported(const Claim& claim, std::span<const std::string> evidence) {
     if (claim.kind == ClaimKind::quote || claim.kind == ClaimKind::name) {
         std::string_view words = claim.text;
         if (claim.kind == ClaimKind::name)
-            if (const auto dot = words.find(". "); dot != words.npos &&
-                                                   one_of(k_titles, words.substr(0, dot)))
+            if (const auto dot = words.find(". ");
+                dot != words.npos && one_of(k_titles, words.substr(0, dot)))
                 words.remove_prefix(dot + 2);
         fact.exact = normalize_passage(words);
         return trace_one(fact, index, texts).traced();

@@ -47,8 +47,8 @@ struct Trace {
     int source = 0;               ///< EvidenceText::source of the supporting text
     std::int64_t page_text_id = 0;
     std::string url;
-    std::string sentence;    ///< the supporting sentence (split_sentences of the text)
-    std::size_t offset = 0;  ///< byte offset of `sentence` in EvidenceText::text
+    std::string sentence;   ///< the supporting sentence (split_sentences of the text)
+    std::size_t offset = 0; ///< byte offset of `sentence` in EvidenceText::text
     [[nodiscard]] bool traced() const noexcept { return origin != Origin::none; }
 };
 

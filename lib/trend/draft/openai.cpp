@@ -43,28 +43,21 @@ Do not write a Sources section: it is added for you.)";
 constexpr std::size_t k_source_text_bytes = 2400;
 constexpr std::size_t k_total_text_bytes = 14400;
 
-/** Keeps data from closing its own block early: one line, and no markup of ours. */
-std::string neutralise(std::string_view s) {
+/** Keeps data from closing its own block early: one line, no '<' or '>' (so no page can
+ *  write "</source>"), and in an attribute no '"'. */
+std::string neutralise(std::string_view s, bool attribute = false) {
     const std::string line = text::collapse_whitespace(text::repair_utf8(s));
     std::string out;
     out.reserve(line.size());
     for (const char c : line) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
+        if (c == '<')
             out += "&lt;";
-            break;
-        case '>':
+        else if (c == '>')
             out += "&gt;";
-            break;
-        case '"':
+        else if (c == '"' && attribute)
             out += "&quot;";
-            break;
-        default:
+        else
             out += c;
-        }
     }
     return out;
 }
@@ -168,9 +161,8 @@ Prompt build_prompt(const Story& story, const std::vector<Source>& sources,
             related.push_back(neutralise(r.term));
         u += fmt::format("RELATED SEARCHES: {}\n", fmt::join(related, "; "));
     }
-    u += fmt::format("WHERE: {} (geo {})\nFIRST SEEN: {}\nWRITE IN: {}\n\n",
-                     place_name(story.geo), neutralise(story.geo), format_iso(story.detected_at),
-                     lang);
+    u += fmt::format("WHERE: {} (geo {})\nFIRST SEEN: {}\nWRITE IN: {}\n\n", place_name(story.geo),
+                     neutralise(story.geo), format_iso(story.detected_at), lang);
     std::string topic = story.term;
     for (const Source& src : sources)
         topic += " " + src.title;
@@ -179,8 +171,8 @@ Prompt build_prompt(const Story& story, const std::vector<Source>& sources,
     std::size_t text_left = k_total_text_bytes;
     for (std::size_t i = 0; i < sources.size(); ++i) {
         const Source& src = sources[i];
-        u += fmt::format("<source n=\"{}\" outlet=\"{}\" url=\"{}\"", i + 1, neutralise(src.source),
-                         neutralise(src.url));
+        u += fmt::format("<source n=\"{}\" outlet=\"{}\" url=\"{}\"", i + 1,
+                         neutralise(src.source, true), neutralise(src.url, true));
         if (src.published_at)
             u += fmt::format(" published=\"{}\"", format_iso(*src.published_at));
         u += fmt::format(">\ntitle: {}\n", neutralise(src.title));

@@ -390,9 +390,9 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     r->last_error = note;
     r->revision = story.revision;
     for (const draft::grounding::Trace& t : ledger)
-        r->evidence.push_back({std::string(draft::grounding::to_string(t.claim.kind)),
-                               t.claim.text, std::string(draft::grounding::to_string(t.origin)),
-                               t.source, t.page_text_id, t.url, t.sentence,
+        r->evidence.push_back({std::string(draft::grounding::to_string(t.claim.kind)), t.claim.text,
+                               std::string(draft::grounding::to_string(t.origin)), t.source,
+                               t.page_text_id, t.url, t.sentence,
                                static_cast<std::int64_t>(t.offset)});
     const bool notify = !m_config.notify.webhook_url.empty();
     const std::string summary =

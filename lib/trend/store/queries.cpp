@@ -7,7 +7,6 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <set>
-
 #include <stdexcept>
 #include <string>
 
