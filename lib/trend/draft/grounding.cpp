@@ -411,7 +411,8 @@ private:
 
     // Where the markup at m_i ends (line prefixes, URLs, link targets, citation markers).
     std::size_t non_text_end() const {
-        if (m_i == 0 || m_s[m_i - 1] == '\n')
+        // Evidence is read sentence by sentence: a sentence's "1. " is no list numbering.
+        if (strict() && (m_i == 0 || m_s[m_i - 1] == '\n'))
             if (const std::size_t end = line_prefix_end(m_s, m_i); end != m_i)
                 return end;
         return markup_end(m_s, m_i);
@@ -532,7 +533,8 @@ private:
             return true;
         }
         const Numeral num = read_numeral(m_s, start);
-        if (!currency && scan_day_first_date(num.end))
+        if (!currency && !num.literal && num.end == digits_end(m_s, start) &&
+            scan_day_first_date(num.end))
             return true;
         Fact fact{};
         fact.value = num.value;
@@ -927,16 +929,22 @@ Trace trace_one(const Fact& claim, const Index& index, std::span<const EvidenceT
     for (std::size_t k = 0; k < index.whole.size(); ++k) {
         if (index.whole[k].find(claim.exact) == std::string::npos)
             continue;
-        const std::string_view head = std::string_view(claim.exact).substr(0, 24);
+        // Its first words, up to where its first sentence ends.
+        std::size_t cut = 24;
+        for (const std::string_view end : {". ", "! ", "? "})
+            cut = std::min(cut, claim.exact.find(end));
+        const std::string_view head = std::string_view(claim.exact).substr(0, cut);
         const IndexedSentence* best = nullptr;
-        for (const IndexedSentence& s : index.sentences)
-            if (s.text == k && (best == nullptr || s.norm.find(head) != std::string::npos)) {
-                const bool has_head = s.norm.find(head) != std::string::npos;
-                if (best == nullptr || has_head)
-                    best = &s;
-                if (has_head)
-                    break;
+        for (const IndexedSentence& s : index.sentences) {
+            if (s.text != k)
+                continue;
+            if (best == nullptr)
+                best = &s; // the text's first sentence, failing a better one
+            if (s.norm.find(head) != std::string::npos) {
+                best = &s;
+                break;
             }
+        }
         if (best != nullptr) {
             found(*best);
         } else { // a text without sentences: cite it whole
