@@ -161,7 +161,7 @@ Prompt build_prompt(const Story& story, const std::vector<Source>& sources,
             related.push_back(neutralise(r.term));
         u += fmt::format("RELATED SEARCHES: {}\n", fmt::join(related, "; "));
     }
-    u += fmt::format("WHERE: {} (geo {})\nFIRST SEEN: {}\nWRITE IN: {}\n\n", place_name(story.geo),
+    u += fmt::format("WHERE: {} (geo {})\nDETECTED: {}\nWRITE IN: {}\n\n", place_name(story.geo),
                      neutralise(story.geo), format_iso(story.detected_at), lang);
     std::string topic = story.term;
     for (const Source& src : sources)
