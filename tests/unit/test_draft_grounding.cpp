@@ -275,6 +275,9 @@ TEST_SUITE("draft") {
                    "## Sources\n\n1. [Big Tech Signs Deal](https://x.example), New York Times\n") ==
             Texts{});
         CHECK(claims("Taylor Swift's tour") == Texts{"Taylor Swift"});
+        // A name inside a quote is checked with the quote.
+        CHECK(claims("He said \u201CJane Doe Signs With Acme\u201D and left") ==
+              Texts{"\u201CJane Doe Signs With Acme\u201D"});
     }
 
     TEST_CASE("grounding flags invented names and traces named ones") {

@@ -961,8 +961,9 @@ Trace trace_one(const Fact& claim, const Index& index, std::span<const EvidenceT
 
 // The body is read as a reader sees it: the escapes that keep feed text inert in Markdown
 // ("20\\*", "&lt;") would otherwise hide a claim or make a quote differ from its source.
-// Quotes and names are read as written; numbers, amounts, percentages and dates with the
-// sources' names blanked. In order of appearance, each once.
+// Quotes and names are read as written (a name inside a quote is the quote's); numbers,
+// amounts, percentages and dates with the sources' names blanked. In order of appearance,
+// each once.
 std::vector<Fact> body_facts(std::string_view markdown_body,
                              std::span<const std::string> names = {}) {
     const std::string body = markdown::unescape(markdown_body);
@@ -975,8 +976,15 @@ std::vector<Fact> body_facts(std::string_view markdown_body,
             if (f.claim.kind != ClaimKind::quote)
                 scanned.push_back(std::move(f));
     }
+    // A name inside a quote is checked with the quote.
+    std::vector<std::pair<std::size_t, std::size_t>> quoted;
+    for (const Fact& f : scanned)
+        if (f.claim.kind == ClaimKind::quote)
+            quoted.emplace_back(f.pos, f.pos + f.claim.text.size());
     for (Fact& f : NameScanner(body).run())
-        if (!is_source_name(f, names))
+        if (!is_source_name(f, names) &&
+            std::none_of(quoted.begin(), quoted.end(),
+                         [&](const auto& q) { return f.pos >= q.first && f.pos < q.second; }))
             scanned.push_back(std::move(f));
     std::stable_sort(scanned.begin(), scanned.end(),
                      [](const Fact& a, const Fact& b) { return a.pos < b.pos; });

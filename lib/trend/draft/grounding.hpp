@@ -61,7 +61,7 @@ struct Trace {
  * Names are 2+ capitalised words (not all capitals, not month or day names; "of", "the",
  * "de", "van", "&" may join them: "Bank of America"), or a title and a capitalised word
  * ("Dr. Torres"); a sentence's common first word ("The", "In") is not part of one; headings,
- * bold-only lines and the "Sources" section name nothing. Pure.
+ * bold-only lines, the "Sources" section and quotes (checked whole) name nothing. Pure.
  */
 [[nodiscard]] std::vector<Claim> extract_claims(std::string_view body);
 
