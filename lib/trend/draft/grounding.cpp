@@ -906,12 +906,16 @@ bool sentence_supports(const IndexedSentence& s, const Fact& claim) {
     }
 }
 
+Origin origin_of(const EvidenceText& e) {
+    return e.source > 0 || !e.url.empty() ? Origin::source : Origin::data;
+}
+
 Trace trace_one(const Fact& claim, const Index& index, std::span<const EvidenceText> evidence) {
     Trace t;
     t.claim = claim.claim;
     auto found = [&](const IndexedSentence& s) {
         const EvidenceText& e = evidence[s.text];
-        t.origin = e.source > 0 || !e.url.empty() ? Origin::source : Origin::data;
+        t.origin = origin_of(e);
         t.source = e.source;
         t.page_text_id = e.page_text_id;
         t.url = e.url;
@@ -948,8 +952,7 @@ Trace trace_one(const Fact& claim, const Index& index, std::span<const EvidenceT
         if (best != nullptr) {
             found(*best);
         } else { // a text without sentences: cite it whole
-            t.origin =
-                evidence[k].source > 0 || !evidence[k].url.empty() ? Origin::source : Origin::data;
+            t.origin = origin_of(evidence[k]);
             t.source = evidence[k].source;
             t.page_text_id = evidence[k].page_text_id;
             t.url = evidence[k].url;
@@ -1001,6 +1004,14 @@ void add_once(std::vector<std::string>& list, std::string item) {
         list.push_back(std::move(item));
 }
 
+// Evidence strings as texts of our own data, without sources.
+std::vector<EvidenceText> plain_texts(std::span<const std::string> evidence) {
+    std::vector<EvidenceText> texts;
+    for (const std::string& e : evidence)
+        texts.push_back({0, 0, "", e});
+    return texts;
+}
+
 } // namespace
 
 std::string_view to_string(ClaimKind kind) noexcept {
@@ -1041,9 +1052,7 @@ std::vector<Claim> extract_claims(std::string_view body) {
 }
 
 bool is_supported(const Claim& claim, std::span<const std::string> evidence) {
-    std::vector<EvidenceText> texts;
-    for (const std::string& e : evidence)
-        texts.push_back({0, 0, "", e});
+    const std::vector<EvidenceText> texts = plain_texts(evidence);
     const Index index = index_texts(texts);
     Fact fact{};
     fact.claim = claim;
@@ -1084,9 +1093,7 @@ std::vector<std::string> untraced(std::span<const Trace> traces) {
 std::vector<std::string> unverified_claims(std::string_view body,
                                            std::span<const std::string> evidence,
                                            std::span<const std::string> names) {
-    std::vector<EvidenceText> texts;
-    for (const std::string& e : evidence)
-        texts.push_back({0, 0, "", e});
+    const std::vector<EvidenceText> texts = plain_texts(evidence);
     return untraced(trace_claims(body, texts, names));
 }
 
