@@ -96,8 +96,8 @@ fs::path env_dir(const char* name, const fs::path& fallback) {
 
 // Every key the reader accepts, by table: the one list behind the unknown-key check.
 // trendd.toml(5) must document each (tests/integration/it_man_pages.py).
-constexpr std::string_view k_top_keys[] = {"daemon", "feed",   "rule",   "drafter",
-                                           "notify", "enrich", "metrics"};
+constexpr std::string_view k_top_keys[] = {"daemon", "feed",    "rule",
+                                           "drafter", "notify", "enrich", "metrics"};
 constexpr std::string_view k_daemon_keys[] = {"database",
                                               "drafts_dir",
                                               "control_socket",
@@ -327,8 +327,9 @@ public:
     /** A string that goes into an HTTP header: printable ASCII, at most 200 characters. */
     void read_header_text(const toml::table& t, std::string_view key, std::string& out) {
         read_string(t, key, out);
-        const bool printable =
-            std::all_of(out.begin(), out.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+        const bool printable = std::all_of(out.begin(), out.end(), [](char c) {
+            return c >= 0x20 && c < 0x7f;
+        });
         if (!printable || out.size() > 200)
             error(t.get(key), fmt::format("'{}' must be printable ASCII of at most 200 characters "
                                           "(it goes into the User-Agent header)",

@@ -35,13 +35,13 @@ struct DaemonConfig {
 /** [enrich]: reading the pages a story links to (docs/enrichment.md). */
 struct EnrichConfig {
     bool enabled = true;
-    Seconds wait{180};                     ///< how long a draft waits for its pages
-    std::int64_t max_page_bytes = 3 << 20; ///< decompressed
-    Seconds per_host_spacing{2};           ///< from the end of a request to the next start
-    Seconds timeout{20};                   ///< one page fetch, in all
+    Seconds wait{180};                        ///< how long a draft waits for its pages
+    std::int64_t max_page_bytes = 3 << 20;    ///< decompressed
+    Seconds per_host_spacing{2};              ///< from the end of a request to the next start
+    Seconds timeout{20};                      ///< one page fetch, in all
     int max_redirects = 5;
-    bool allow_private_addresses = false; ///< tests and intranets only
-    bool keep_html = false;               ///< keep each page's HTML (zlib) in pages.html
+    bool allow_private_addresses = false;     ///< tests and intranets only
+    bool keep_html = false;                   ///< keep each page's HTML (zlib) in pages.html
     int max_pages_per_story = 10;
 };
 

@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <set>
+
 #include <stdexcept>
 #include <string>
 

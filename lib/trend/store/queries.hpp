@@ -75,6 +75,7 @@ struct DraftSummary {
     int unverified = 0;
 };
 
+
 /** How far around the spike a story looks (SQLite date modifiers): coverage and timeline of
  *  the preceding two days, and anything seen up to an hour after detection (the same poll
  *  round). The pages a draft waits for are picked in the same window. */

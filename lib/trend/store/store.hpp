@@ -39,7 +39,7 @@ struct PollRecord {
     fetch::Outcome outcome = fetch::Outcome::ok;
     std::string error;                  ///< "" = NULL
     std::optional<Seconds> retry_after; ///< what the server asked for, if anything
-    std::string url;                ///< the URL fetched when it is not the feed's own ("" = NULL)
+    std::string url; ///< the URL fetched when it is not the feed's own ("" = NULL)
     std::optional<Timestamp> as_of; ///< the period its numbers describe (wikipedia-top: the day)
 };
 
@@ -294,7 +294,7 @@ public:
     /** The newest story seen since `since` that goes by `norm`, with the term's role there
      *  ("spike" or "related search"). */
     [[nodiscard]] std::optional<std::pair<Id, std::string>> story_by_term(const std::string& norm,
-                                                                          Timestamp since);
+                                                                         Timestamp since);
     /** The newest story seen since `since` one of whose signals' observations (since then)
      *  carried an article that `observation_id` carries too. */
     [[nodiscard]] std::optional<Id> story_sharing_coverage(Id observation_id, Timestamp since);
