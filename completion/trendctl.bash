@@ -21,6 +21,7 @@ _trendctl_options() {
     spikes) echo "--since --term -h --help" ;;
     drafts) echo "--status -h --help" ;;
     history) echo "--geo -h --help" ;;
+    show) echo "--evidence -h --help" ;;
     extract) echo "--url --allow-private -h --help" ;;
     pages) echo "--since --outcome -h --help" ;;
     backtest) echo "--snapshots --observations --db --drafts -h --help" ;;

@@ -111,8 +111,15 @@ TEST_SUITE("draft") {
             CHECK(b.find("threshold") == std::string::npos);
             CHECK(b.find("fired") == std::string::npos);
         }
-        SUBCASE("every number and quote in it passes the grounding check") {
-            CHECK(draft::grounding::unverified_claims(b, draft::evidence_of(story, d)).empty());
+        SUBCASE("every number, quote and name in it passes the grounding check") {
+            // The outlets' names ("The New York Times") are the sources', not claims.
+            CHECK(draft::grounding::unverified_claims(b, draft::evidence_of(story, d),
+                                                      draft::source_names(story))
+                      .empty());
+            CHECK(draft::grounding::untraced(
+                      draft::grounding::trace_claims(b, draft::evidence_texts(story, d),
+                                                     draft::source_names(story)))
+                      .empty());
         }
         SUBCASE("it is deterministic") {
             CHECK(draft::draft_builtin(story).body == b);
@@ -141,8 +148,8 @@ TEST_SUITE("draft") {
         const auto story = openai_story();
         auto d = draft::draft_builtin(story);
         d.body += "\nAnalysts expect a $100B+ follow-on deal.\n";
-        const auto unverified =
-            draft::grounding::unverified_claims(d.body, draft::evidence_of(story, d));
+        const auto unverified = draft::grounding::unverified_claims(
+            d.body, draft::evidence_of(story, d), draft::source_names(story));
         REQUIRE(unverified.size() == 1);
         CHECK(unverified.front().find("100") != std::string::npos);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "support.hpp"
 #include "trend/draft/grounding.hpp"
+#include "trend/draft/story.hpp"
 
 #include <array>
 #include <random>
@@ -238,5 +239,141 @@ TEST_SUITE("draft") {
                 CHECK(unverified(body, Texts{body}).empty());
             CHECK(problems(body, 2).size() <= 4);
         }
+    }
+
+    TEST_CASE("grounding reads dates as claims and matches them by day") {
+        CHECK(claims("Signed on March 3, 2025 and on 2025-10-15, again on 3 March, in Nov. 2024") ==
+              Texts{"March 3, 2025", "2025-10-15", "3 March", "Nov. 2024"});
+        CHECK(extract_claims("on March 3, 2025").front().kind == ClaimKind::date);
+        CHECK(extract_claims("on 2025-10-15").front().kind == ClaimKind::date);
+        const Texts evidence{"The deal closed on 3 March 2025.", "It trended on October 15, 2025."};
+        CHECK(unverified("Closed March 3, 2025; trended 2025-10-15 and on March 3.", evidence)
+                  .empty());
+        CHECK(unverified("Closed March 4, 2025 and in 2025.", evidence) == Texts{"March 4, 2025"});
+        CHECK(unverified("Announced on March 3, 2024.", evidence) == Texts{"March 3, 2024"});
+        // Month names alone, and lower-case "may", are no dates.
+        CHECK(claims("Shares may rise in March, analysts said") == Texts{});
+    }
+
+    TEST_CASE("grounding reads names of people and organisations as claims") {
+        CHECK(claims("Analysts at the Brookings Institution and Jane Doe agree.") ==
+              Texts{"Brookings Institution", "Jane Doe"});
+        CHECK(claims("He said Dr. Lena Torres of the Brookings Institution disagrees.") ==
+              Texts{"Dr. Lena Torres of the Brookings Institution"});
+        CHECK(claims("A word from Mr. Smith.") == Texts{"Mr. Smith"});
+        CHECK(extract_claims("met Jane Doe").front().kind == ClaimKind::name);
+        // A sentence's capitalised first word is not part of a name; single words name nothing.
+        CHECK(claims("The Brookings Institution said so. Apple rose. In Paris it rained.") ==
+              Texts{"Brookings Institution"});
+        // Months and days break names; all-capital words are not name words.
+        CHECK(claims("It came on Monday March 3 and NASA said so, as did BBC News") ==
+              Texts{"March 3"});
+        // Headings, bold-only lines, link targets and the Sources section name nothing.
+        CHECK(
+            claims("## Why It Matters Now\n\n**Key Takeaways Here**\n\n"
+                   "See [the post](https://example.com/Jane-Doe/Big-Tech).\n\n"
+                   "## Sources\n\n1. [Big Tech Signs Deal](https://x.example), New York Times\n") ==
+            Texts{});
+        CHECK(claims("Taylor Swift's tour") == Texts{"Taylor Swift"});
+        // A name inside a quote is checked with the quote.
+        CHECK(claims("He said \u201CJane Doe Signs With Acme\u201D and left") ==
+              Texts{"\u201CJane Doe Signs With Acme\u201D"});
+    }
+
+    TEST_CASE("grounding flags invented names and traces named ones") {
+        const Texts evidence{"Jane Doe, the company's CFO, told Reuters the deal was done."};
+        CHECK(unverified("The deal was done, said Jane Doe [1].", evidence).empty());
+        CHECK(unverified("The deal was done, said Jane  Doe [1].", evidence).empty());
+        CHECK(unverified("Dr. Lena Torres of the Brookings Institution doubts it [1].", evidence) ==
+              Texts{"Dr. Lena Torres of the Brookings Institution"});
+        // The sources' own names are no claims ("Channel 4 News" claims no "4" either).
+        const std::vector<std::string> names{"Channel 4 News", "The Washington Post"};
+        CHECK(unverified_claims("Channel 4 News and The Washington Post reported it [1].", evidence,
+                                names)
+                  .empty());
+        CHECK(unverified_claims("As Washington Post readers know, Channel 4 News said so.",
+                                evidence, names)
+                  .empty());
+    }
+
+    TEST_CASE("grounding raises no alarm on a sentence copied from a source") {
+        const std::string text =
+            "Amazon Web Services will provide Nvidia chips to OpenAI under a $38 billion deal, "
+            "Chief Executive Andy Jassy said on November 3, 2025.\n\n"
+            "\u201CScaling frontier AI requires massive, reliable compute,\u201D said Sam Altman.";
+        const Texts evidence{text};
+        CHECK(unverified(text, evidence).empty());
+        CHECK(unverified("Amazon Web Services will supply chips worth $38B, Andy Jassy said [1]. "
+                         "\u201CScaling frontier AI requires massive, reliable compute,\u201D "
+                         "Sam Altman said [1].",
+                         evidence)
+                  .empty());
+    }
+
+    TEST_CASE("grounding traces each claim to a sentence and its offset in the stored text") {
+        trend::draft::PageText page;
+        page.id = 42;
+        page.paragraphs = {"OpenAI and Amazon signed a deal on Monday.",
+                           "The deal is worth $38 billion over seven years. Shares rose 5%.",
+                           "\u201CThis is a big day,\u201D said Jane Doe of Acme Capital."};
+        const std::string stored = page.text();
+        const std::vector<EvidenceText> evidence{
+            {1, 42, "https://a.example/1", stored},
+            {1, 0, "https://a.example/1", "Amazon and OpenAI sign deal"},
+            {0, 0, "", "detected 2025-11-03 14:00 UTC at 20,000+"},
+        };
+        const std::string body = "The deal is worth $38B [1], shares rose 5 percent [1] and "
+                                 "searches passed 20,000 on 2025-11-03. \u201CThis is a big "
+                                 "day,\u201D said Jane Doe of Acme Capital [1]. "
+                                 "Dr. Lena Torres of the Brookings Institution sees $100B+.";
+        const auto traces = trace_claims(body, evidence);
+        REQUIRE(traces.size() == 8);
+        auto find = [&](std::string_view claim) -> const Trace& {
+            for (const Trace& t : traces)
+                if (t.claim.text == claim)
+                    return t;
+            FAIL("no claim " << std::string(claim));
+            return traces.front();
+        };
+        const Trace& amount = find("$38B");
+        CHECK(amount.claim.kind == ClaimKind::amount);
+        CHECK(amount.origin == Origin::source);
+        CHECK(amount.source == 1);
+        CHECK(amount.page_text_id == 42);
+        CHECK(amount.url == "https://a.example/1");
+        CHECK(amount.sentence == "The deal is worth $38 billion over seven years.");
+        CHECK(stored.substr(amount.offset, amount.sentence.size()) == amount.sentence);
+        const Trace& pct = find("5 percent");
+        CHECK(pct.sentence == "Shares rose 5%.");
+        CHECK(stored.substr(pct.offset, pct.sentence.size()) == pct.sentence);
+        const Trace& quote = find("\u201CThis is a big day,\u201D");
+        CHECK(quote.claim.kind == ClaimKind::quote);
+        CHECK(stored.substr(quote.offset).starts_with("\u201CThis is a big day"));
+        const Trace& name = find("Jane Doe of Acme Capital");
+        CHECK(name.claim.kind == ClaimKind::name);
+        CHECK(name.page_text_id == 42);
+        const Trace& data = find("20,000");
+        CHECK(data.origin == Origin::data);
+        CHECK(data.source == 0);
+        CHECK(data.sentence == "detected 2025-11-03 14:00 UTC at 20,000+");
+        CHECK(find("2025-11-03").origin == Origin::data);
+        CHECK_FALSE(find("Dr. Lena Torres of the Brookings Institution").traced());
+        CHECK_FALSE(find("$100B+").traced());
+        CHECK(untraced(traces) ==
+              std::vector<std::string>{"Dr. Lena Torres of the Brookings Institution", "$100B+"});
+        CHECK(to_string(ClaimKind::name) == "name");
+        CHECK(to_string(Origin::none).empty());
+    }
+
+    TEST_CASE("grounding traces a quote across sentences to where it starts") {
+        const std::string text = "Intro here. She said: \u201CWe won. We will win again.\u201D";
+        const std::vector<EvidenceText> evidence{{2, 7, "https://b.example", text}};
+        const auto traces =
+            trace_claims("She said \u201Cwe won. We will win again\u201D [2].", evidence);
+        REQUIRE(traces.size() == 1);
+        CHECK(traces[0].traced());
+        CHECK(traces[0].source == 2);
+        CHECK(text.substr(traces[0].offset, traces[0].sentence.size()) == traces[0].sentence);
+        CHECK(traces[0].sentence.find("We won.") != std::string::npos);
     }
 } // TEST_SUITE("draft")

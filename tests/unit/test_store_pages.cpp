@@ -5,6 +5,7 @@
 #include "trend/detect/detector.hpp"
 #include "trend/pipeline/ingest.hpp"
 #include "trend/store/database.hpp"
+#include "trend/store/queries.hpp"
 #include "trend/store/store.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -287,5 +288,68 @@ TEST_SUITE("store") {
         // The first spike has none before it.
         const store::Id first = f.count("SELECT min(spike_id) FROM drafts");
         CHECK(f.store.load_story(first).earlier_spikes.empty());
+    }
+
+    TEST_CASE("the evidence ledger is stored with its draft and a redo replaces it") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        const auto drafts = f.poll("US", "openai", {"https://a.example/1"});
+        REQUIRE(drafts.size() == 1);
+        auto c = f.store.page_candidates(k_t0 + 10s, 10);
+        REQUIRE(c.size() == 1);
+        REQUIRE(f.store.claim_page(c[0].id, k_t0 + 1h));
+        f.record(c[0].id, store::PageOutcome::article, k_t0 + 20s,
+                 page_text("OpenAI news", "OpenAI signed a $38 billion deal."));
+        const std::int64_t text_id = f.count("SELECT id FROM page_texts");
+        const auto job = f.store.claim_draft(k_t0 + 31s);
+        REQUIRE(job);
+
+        store::DraftRecord r;
+        r.status = "needs_review";
+        r.drafter = "builtin";
+        r.slug = "openai";
+        r.path = "/tmp/x.md";
+        r.title = "t";
+        r.markdown = "m";
+        r.unverified_json = R"(["$100B+"])";
+        r.evidence = {{"amount", "$38B", "source", 1, text_id, "https://a.example/1",
+                       "OpenAI signed a $38 billion deal.", 0},
+                      {"number", "20,000", "data", 0, 0, "", "detected at 20,000+", 0},
+                      {"amount", "$100B+", "", 0, 0, "", "", 0}};
+        {
+            auto tx = f.store.begin();
+            f.store.complete_draft(job->id, r, k_t0 + 40s);
+            tx.commit();
+        }
+        const store::Rows rows = store::draft_evidence(f.db, job->id);
+        REQUIRE(rows.rows.size() == 3);
+        CHECK(rows.columns == std::vector<std::string>{"position", "kind", "claim", "status",
+                                                       "origin", "source_index", "page_text_id",
+                                                       "url", "sentence", "offset"});
+        const auto& first = rows.rows[0];
+        CHECK(std::get<std::int64_t>(first[0]) == 0);
+        CHECK(std::get<std::string>(first[2]) == "$38B");
+        CHECK(std::get<std::string>(first[3]) == "traced");
+        CHECK(std::get<std::string>(first[4]) == "source");
+        CHECK(std::get<std::int64_t>(first[5]) == 1);
+        CHECK(std::get<std::int64_t>(first[6]) == text_id);
+        CHECK(std::get<std::string>(first[8]) == "OpenAI signed a $38 billion deal.");
+        CHECK(std::get<std::int64_t>(first[9]) == 0);
+        CHECK(std::get<std::string>(rows.rows[1][4]) == "data");
+        CHECK(std::holds_alternative<std::nullptr_t>(rows.rows[1][5]));
+        const auto& last = rows.rows[2];
+        CHECK(std::get<std::string>(last[3]) == "unverified");
+        CHECK(std::holds_alternative<std::nullptr_t>(last[4]));
+        CHECK(std::holds_alternative<std::nullptr_t>(last[8]));
+        CHECK(std::holds_alternative<std::nullptr_t>(last[9]));
+
+        // A redo of the same revision replaces its rows; another revision keeps the first's.
+        r.evidence.resize(1);
+        f.store.replace_evidence(job->id, 1, r.evidence);
+        CHECK(store::draft_evidence(f.db, job->id).rows.size() == 1);
+        r.evidence.push_back({"percentage", "12%", "", 0, 0, "", "", 0});
+        f.store.replace_evidence(job->id, 2, r.evidence);
+        CHECK(store::draft_evidence(f.db, job->id).rows.size() == 2); // the latest revision
+        CHECK(f.count("SELECT count(*) FROM draft_evidence") == 3);
     }
 }

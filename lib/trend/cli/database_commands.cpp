@@ -13,18 +13,57 @@ namespace trend::cli {
 
 namespace {
 
-int cmd_show(Globals& g, const std::string& what) {
+/** At most about `max` bytes of `s` on one line, cut at a character with "…". */
+std::string shorten(const std::string& s, std::size_t max) {
+    const std::string line = text::collapse_whitespace(s);
+    return line.size() <= max ? line : std::string(text::utf8_prefix(line, max)) + "\u2026";
+}
+
+/** The ledger as people read it: the claim, its kind and status, the source [n] and the
+ *  sentence, shortened. */
+store::Rows evidence_table(const store::Rows& ledger) {
+    constexpr std::size_t k_sentence = 72;
+    constexpr std::size_t k_claim = 40;
+    store::Rows t{{"claim", "kind", "status", "source", "sentence"}, {}};
+    for (std::size_t i = 0; i < ledger.rows.size(); ++i) {
+        const store::Value& n = column(ledger, i, "source_index");
+        const std::string origin = as_text(column(ledger, i, "origin"));
+        std::string source = std::holds_alternative<std::int64_t>(n)
+                                 ? fmt::format("[{}]", std::get<std::int64_t>(n))
+                                 : (origin == "data" ? "data" : "-");
+        const store::Value& sentence = column(ledger, i, "sentence");
+        t.rows.push_back({shorten(as_text(column(ledger, i, "claim")), k_claim),
+                          column(ledger, i, "kind"), column(ledger, i, "status"), std::move(source),
+                          std::holds_alternative<std::string>(sentence)
+                              ? store::Value(shorten(std::get<std::string>(sentence), k_sentence))
+                              : store::Value(nullptr)});
+    }
+    return t;
+}
+
+int cmd_show(Globals& g, const std::string& what, bool evidence) {
     SQLite::Database db = g.open_ro();
     const store::Rows rows = store::draft_document(db, what);
     if (rows.rows.empty())
         throw CommandError(fmt::format("no draft with id or slug \"{}\"", what));
-    if (g.json)
-        std::printf("%s\n", row_json(rows).c_str());
-    else if (std::holds_alternative<std::nullptr_t>(column(rows, 0, "markdown")))
+    const store::Rows ledger =
+        store::draft_evidence(db, std::get<std::int64_t>(column(rows, 0, "id")));
+    if (g.json) {
+        std::string doc = row_json(rows);
+        doc.pop_back(); // the object's '}': the ledger goes in it
+        std::printf("%s,\"evidence\":%s}\n", doc.c_str(), rows_json(ledger).c_str());
+    } else if (evidence) {
+        if (ledger.rows.empty())
+            std::printf("draft %s has no evidence ledger (no claims, or not drafted yet)\n",
+                        what.c_str());
+        else
+            print_table(stdout, evidence_table(ledger));
+    } else if (std::holds_alternative<std::nullptr_t>(column(rows, 0, "markdown"))) {
         throw CommandError(fmt::format("draft {} is {} and has no text yet", what,
                                        as_text(column(rows, 0, "status"))));
-    else
+    } else {
         std::fputs(std::get<std::string>(column(rows, 0, "markdown")).c_str(), stdout);
+    }
     return k_exit_ok;
 }
 
@@ -89,6 +128,7 @@ struct DatabaseArgs {
     std::string status;
     std::string geo;
     std::string draft;
+    bool evidence = false;
 };
 
 } // namespace
@@ -129,9 +169,11 @@ void add_database_commands(CLI::App& app, Globals& g, Command& run) {
                                "unverified", "last_error"});
         };
     });
-    auto* show = app.add_subcommand("show", "print a draft's Markdown");
+    auto* show = app.add_subcommand("show", "print a draft's Markdown (or its evidence ledger)");
     show->add_option("draft", a->draft, "draft id or slug")->required();
-    show->callback([&g, &run, a] { run = [&g, a] { return cmd_show(g, a->draft); }; });
+    show->add_flag("--evidence", a->evidence,
+                   "print the evidence ledger: each claim of the body and its source sentence");
+    show->callback([&g, &run, a] { run = [&g, a] { return cmd_show(g, a->draft, a->evidence); }; });
     auto* history = app.add_subcommand("history", "a term's traffic over time");
     history->add_option("term", a->term, "the term")->required();
     history->add_option("--geo", a->geo, "only this geo");

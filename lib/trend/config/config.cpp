@@ -115,7 +115,7 @@ constexpr std::string_view k_feed_keys[] = {"name",     "type",    "url",       
 constexpr std::string_view k_rule_keys[] = {"name",        "match",    "geo",           "sources",
                                             "min_traffic", "max_rank", "min_sources",   "growth",
                                             "window",      "cooldown", "resolve_after", "action"};
-constexpr std::string_view k_drafter_keys[] = {"kind", "openai"};
+constexpr std::string_view k_drafter_keys[] = {"kind", "language", "openai"};
 // api_key is known so that it gets its own error: the key never goes in the file.
 constexpr std::string_view k_openai_keys[] = {"base_url",
                                               "model",
@@ -520,6 +520,14 @@ public:
             error(t.get("kind"), fmt::format("[drafter] kind must be \"builtin\" or \"openai\", "
                                              "not \"{}\"",
                                              kind));
+        read_string(t, "language", d.language);
+        if (d.language.size() < 2 || d.language.size() > 3 ||
+            !std::all_of(d.language.begin(), d.language.end(),
+                         [](char c) { return c >= 'a' && c <= 'z'; }))
+            error(t.get("language"),
+                  fmt::format("[drafter] language must be a language code such as \"en\", not "
+                              "\"{}\"",
+                              d.language));
         const toml::node* on = t.get("openai");
         if (on != nullptr && !on->is_table()) {
             error(on, "[drafter.openai] must be a table");

@@ -106,6 +106,9 @@ enum class DrafterKind { builtin, openai };
 
 struct DrafterConfig {
     DrafterKind kind = DrafterKind::builtin;
+    /** The language drafts are written in (BCP 47 primary tag, 2 or 3 lowercase letters): the
+     *  LLM writes in it and translates quotes; the built-in drafter's frame is English. */
+    std::string language = "en";
     OpenAIConfig openai;
 };
 

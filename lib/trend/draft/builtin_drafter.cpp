@@ -609,4 +609,41 @@ std::vector<std::string> evidence_of(const Story& s, const Draft& d) {
     return out;
 }
 
+std::vector<grounding::EvidenceText> evidence_texts(const Story& s, const Draft& d) {
+    std::vector<grounding::EvidenceText> out;
+    auto add_article = [&](int n, const StoryArticle& a) {
+        if (a.page)
+            out.push_back({n, a.page->id, a.url, a.page->text()});
+        out.push_back({n, 0, a.url, a.title});
+        if (!a.snippet.empty())
+            out.push_back({n, 0, a.url, a.snippet});
+    };
+    std::vector<bool> cited(s.articles.size(), false);
+    for (std::size_t i = 0; i < d.sources.size(); ++i) {
+        const int n = static_cast<int>(i) + 1;
+        bool found = false;
+        for (std::size_t k = 0; k < s.articles.size(); ++k)
+            if (s.articles[k].url == d.sources[i].url && !cited[k]) {
+                cited[k] = found = true;
+                add_article(n, s.articles[k]);
+                break;
+            }
+        if (!found) // a discussion or a source without an article: its title
+            out.push_back({n, 0, d.sources[i].url, d.sources[i].title});
+    }
+    for (std::size_t k = 0; k < s.articles.size(); ++k)
+        if (!cited[k])
+            add_article(0, s.articles[k]);
+    out.push_back({0, 0, "", s.term});
+    for (const auto& r : s.related)
+        out.push_back({0, 0, "", r.term});
+    for (const std::string& f : d.facts)
+        out.push_back({0, 0, "", f});
+    std::string own = "Google Trends. Hacker News. " + place_name(s.geo) + ".";
+    for (const auto& g : s.other_geos)
+        own += " " + place_name(g.geo) + ".";
+    out.push_back({0, 0, "", own});
+    return out;
+}
+
 } // namespace trend::draft

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "trend/draft/article.hpp"
+#include "trend/draft/grounding.hpp"
 #include "trend/draft/story.hpp"
 
 #include <optional>
@@ -36,6 +37,14 @@ struct Draft {
 
 /** The grounding evidence of a draft: source titles and snippets, and the draft's facts. */
 [[nodiscard]] std::vector<std::string> evidence_of(const Story& story, const Draft& draft);
+
+/** The evidence of a draft as texts the ledger can point into: for each cited source [n] (the
+ *  draft's Sources, matched to the story's articles by URL) its extracted page text
+ *  (PageText::text(), with its id), title and snippet; then the story's other articles
+ *  (source 0, with their URL); then our own data (source 0, no URL): the term, related terms,
+ *  the draft's facts and the words trendd writes itself (place names, "Google Trends"). */
+[[nodiscard]] std::vector<grounding::EvidenceText> evidence_texts(const Story& story,
+                                                                  const Draft& draft);
 
 /** The articles a draft cites: the story's, without near-identical headlines, at most 8. */
 [[nodiscard]] std::vector<StoryArticle> select_articles(const std::vector<StoryArticle>& articles);

@@ -25,10 +25,24 @@ struct Prompt {
     std::string user;
 };
 
-/** The instructions and the spike's sources ([1]..[n], in the order of `sources`) and our own
- *  data as clearly delimited blocks. Delimiter look-alikes inside the data are neutralised. */
+/**
+ * The instructions (the sections to write, a [n] citation on every factual sentence, in
+ * `language`, quotes translated) and the story: its term and related searches, each source as
+ * `<source n="1" outlet="..." url="...">` with its title, snippet and the most relevant
+ * paragraphs of its extracted text (relevant_paragraphs, ~600 tokens a source, ~3,600 in
+ * all), and our own data in `<data>`. Content is escaped ('<' and '>' as &lt; &gt;, '"' in
+ * attributes as &quot;) so that no page can close its block; the detection rule, threshold and
+ * reason are never in it.
+ */
 [[nodiscard]] Prompt build_prompt(const Story& story, const std::vector<Source>& sources,
-                                  const std::vector<std::string>& facts);
+                                  const std::vector<std::string>& facts,
+                                  std::string_view language = "en");
+
+/** The paragraphs of `page` that share the most words (3+ letters, any case) with `topic`,
+ *  most first (ties in text order), as many as fit in `budget` bytes; a first paragraph longer
+ *  than the budget is cut (at a character) and ends with "…". */
+[[nodiscard]] std::vector<std::string>
+relevant_paragraphs(const PageText& page, std::string_view topic, std::size_t budget);
 
 /** The JSON body of POST {base_url}/chat/completions (JSON object reply requested). */
 [[nodiscard]] std::string request_body(const Prompt& prompt, const config::OpenAIConfig& cfg);

@@ -150,7 +150,8 @@ void DraftWorker::complete(const std::shared_ptr<LlmCall>& call) {
 void DraftWorker::start_llm(std::shared_ptr<LlmCall> call) {
     call->sources = draft::sources_of(draft::select_articles(call->story.articles));
     call->facts = draft::story_facts(call->story);
-    call->prompt = draft::openai::build_prompt(call->story, call->sources, call->facts);
+    call->prompt = draft::openai::build_prompt(call->story, call->sources, call->facts,
+                                               m_config.drafter.language);
     if (!call->job.raw_reply.empty()) {
         log::notice("draft", "draft {}: using the reply received before a restart (no new call)",
                     call->job.id);
@@ -329,9 +330,9 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
                          const draft::Draft& d, config::DrafterKind drafter,
                          const std::string& model, const std::vector<std::string>& extra_problems,
                          const std::string& note) {
-    const auto evidence = draft::evidence_of(story, d);
-    std::vector<std::string> unverified =
-        draft::grounding::unverified_claims(d.body, evidence, draft::source_names(story));
+    const std::vector<draft::grounding::Trace> ledger = draft::grounding::trace_claims(
+        d.body, draft::evidence_texts(story, d), draft::source_names(story));
+    std::vector<std::string> unverified = draft::grounding::untraced(ledger);
     unverified.insert(unverified.end(), extra_problems.begin(), extra_problems.end());
 
     draft::FrontMatter fm;
@@ -387,6 +388,12 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     r->word_count = static_cast<std::int64_t>(fm.word_count);
     r->unverified_json = json_array(unverified);
     r->last_error = note;
+    r->revision = story.revision;
+    for (const draft::grounding::Trace& t : ledger)
+        r->evidence.push_back({std::string(draft::grounding::to_string(t.claim.kind)), t.claim.text,
+                               std::string(draft::grounding::to_string(t.origin)), t.source,
+                               t.page_text_id, t.url, t.sentence,
+                               static_cast<std::int64_t>(t.offset)});
     const bool notify = !m_config.notify.webhook_url.empty();
     const std::string summary =
         fmt::format("{} ({}, {}, {} words{})", path.string(), fm.drafter, fm.status, fm.word_count,

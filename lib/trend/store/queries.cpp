@@ -463,6 +463,15 @@ Rows draft_document(SQLite::Database& db, const std::string& id_or_slug) {
                   {id_or_slug, id_or_slug, id_or_slug});
 }
 
+Rows draft_evidence(SQLite::Database& db, std::int64_t draft_id) {
+    return select(db,
+                  "SELECT position, kind, claim, status, origin, source_index, page_text_id, url, "
+                  "sentence, offset FROM draft_evidence WHERE draft_id = ?1 AND revision = "
+                  "(SELECT max(revision) FROM draft_evidence WHERE draft_id = ?1) "
+                  "ORDER BY position",
+                  {draft_id});
+}
+
 Rows export_observations(SQLite::Database& db) {
     // The recorded series holds search trends: other sources' numbers mean something else.
     return select(db, "SELECT o.observed_at, o.geo, o.title AS term, o.traffic_label, o.rank, "

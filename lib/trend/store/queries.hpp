@@ -126,6 +126,11 @@ drafts_by_status(SQLite::Database& db);
 [[nodiscard]] Rows spikes_with_drafts(SQLite::Database& db);
 /** The Markdown of a draft by id or slug, with its id, status and path. */
 [[nodiscard]] Rows draft_document(SQLite::Database& db, const std::string& id_or_slug);
+
+/** The evidence ledger of a draft's latest revision (draft_evidence), in order of the body's
+ *  claims: position, kind, claim, status, origin, source_index, page_text_id, url, sentence,
+ *  offset. */
+[[nodiscard]] Rows draft_evidence(SQLite::Database& db, std::int64_t draft_id);
 /** Every enabled feed's health, by name. */
 [[nodiscard]] std::vector<FeedHealthState> feed_health_states(SQLite::Database& db);
 /** Every observation in the JSON Lines form of the recorded series (trendctl export). */

@@ -439,6 +439,41 @@ void Store::complete_draft(Id draft_id, const DraftRecord& r, Timestamp now) {
         u.bind(":usd", *r.cost_usd);
     u.bind(":id", draft_id);
     u.exec();
+    replace_evidence(draft_id, r.revision, r.evidence);
+}
+
+void Store::replace_evidence(Id draft_id, int revision, const std::vector<EvidenceEntry>& rows) {
+    SQLite::Statement del(m_db,
+                          "DELETE FROM draft_evidence WHERE draft_id = :id AND revision = :rev");
+    del.bind(":id", draft_id);
+    del.bind(":rev", revision);
+    del.exec();
+    SQLite::Statement ins(
+        m_db, "INSERT INTO draft_evidence (draft_id, revision, position, kind, claim, status, "
+              "origin, source_index, page_text_id, url, sentence, offset) VALUES (:id, :rev, "
+              ":pos, :kind, :claim, :status, :origin, :source, :page, :url, :sentence, :offset)");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const EvidenceEntry& e = rows[i];
+        ins.reset();
+        ins.clearBindings();
+        ins.bind(":id", draft_id);
+        ins.bind(":rev", revision);
+        ins.bind(":pos", static_cast<std::int64_t>(i));
+        ins.bind(":kind", e.kind);
+        ins.bind(":claim", e.claim);
+        ins.bind(":status", e.traced() ? "traced" : "unverified");
+        bind_text_or_null(ins, ":origin", e.origin);
+        if (e.source_index > 0)
+            ins.bind(":source", e.source_index);
+        if (e.page_text_id > 0)
+            ins.bind(":page", e.page_text_id);
+        bind_text_or_null(ins, ":url", e.url);
+        if (e.traced()) {
+            ins.bind(":sentence", e.sentence);
+            ins.bind(":offset", e.offset);
+        }
+        ins.exec();
+    }
 }
 
 void Store::fail_draft(Id draft_id, const std::string& error, std::optional<Timestamp> retry_at,

@@ -96,6 +96,20 @@ struct NotificationJob {
     int attempts = 0; ///< including this one
 };
 
+/** One row of the evidence ledger (draft_evidence): a claim of a draft's body and where it
+ *  came from (draft::grounding::Trace). */
+struct EvidenceEntry {
+    std::string kind;              ///< number | amount | percentage | date | quote | name
+    std::string claim;             ///< as written in the body
+    std::string origin;            ///< source | data | "" (unverified)
+    int source_index = 0;          ///< [n]; 0 = none (NULL)
+    std::int64_t page_text_id = 0; ///< 0 = none (NULL)
+    std::string url;
+    std::string sentence;
+    std::int64_t offset = 0;
+    [[nodiscard]] bool traced() const noexcept { return !origin.empty(); }
+};
+
 /** A finished draft, as stored in drafts. */
 struct DraftRecord {
     std::string status; ///< draft | needs_review
@@ -113,6 +127,8 @@ struct DraftRecord {
     std::optional<std::int64_t> cached_tokens;
     std::optional<double> cost_usd;
     std::string last_error; ///< kept on success too: why an LLM job fell back to built-in
+    int revision = 1;       ///< the draft revision the evidence rows belong to
+    std::vector<EvidenceEntry> evidence; ///< the ledger, in order of the body's claims
 };
 
 /** A story's term, for matching new spikes and items to it (stories.cpp). */
@@ -338,6 +354,10 @@ public:
     void set_draft_slug(Id draft_id, const std::string& slug);
     /** Stores a finished draft; a job no longer 'drafting' is left alone. */
     void complete_draft(Id draft_id, const DraftRecord& r, Timestamp now);
+
+    /** Replaces the ledger rows of a draft revision with `rows` (positions 0..n-1); part of
+     *  complete_draft. */
+    void replace_evidence(Id draft_id, int revision, const std::vector<EvidenceEntry>& rows);
     /** Records a failed attempt: queued again for `retry_at`, or 'failed' when nullopt. */
     void fail_draft(Id draft_id, const std::string& error, std::optional<Timestamp> retry_at,
                     Timestamp now);
