@@ -109,17 +109,18 @@ TEST_SUITE("store") {
         Fixture f(dir / "t.db");
         const auto drafts = f.poll("US", "openai", {"https://a.example/1", "https://b.example/2"});
         REQUIRE(drafts.size() == 1);
-        // The same story in GB: the same spike, and its shared page is not queued twice.
+        // The same story in GB: the same spike, and its shared page is not queued twice; its
+        // new item's page is the story's coverage too, queued for the same draft.
         f.poll("GB", "openai", {"https://a.example/1", "https://c.example/3"}, k_t0 + 1min);
-        CHECK(f.count("SELECT count(*) FROM pages") == 2);
-        CHECK(f.count("SELECT count(*) FROM draft_pages") == 2);
+        CHECK(f.count("SELECT count(*) FROM pages") == 3);
+        CHECK(f.count("SELECT count(*) FROM draft_pages") == 3);
         CHECK(f.count("SELECT count(*) FROM pages WHERE host = 'a.example' AND "
                       "status = 'queued'") == 1);
         // Another term linking to the same page shares its coverage: it joins the story
         // (docs/sources.md, Stories across sources), so no second draft and no second page.
         const auto other = f.poll("US", "chatgpt", {"https://a.example/1"}, k_t0 + 2min);
         CHECK(other.empty());
-        CHECK(f.count("SELECT count(*) FROM pages") == 2);
+        CHECK(f.count("SELECT count(*) FROM pages") == 3);
         CHECK(f.count("SELECT count(*) FROM drafts WHERE pages_until IS NOT NULL") == 1);
     }
 
