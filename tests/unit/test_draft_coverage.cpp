@@ -47,15 +47,19 @@ TEST_SUITE("draft") {
                  "https://engadget.example/4", "Engadget"),
             item("Sam Altman on compute", "https://verge.example/5", "The Verge"),
         };
-        // The FT's page names the company; the Verge's is about something else.
+        // The FT's page names the company; the Verge's and Engadget's are about other things.
         s.articles[2].page = page({"Microsoft and Alphabet raised their budgets.",
                                    "OpenAI's commitments now exceed $1.4tn, the company said."});
+        s.articles[3].page = page({"Microsoft's console runs games at 4K."});
         s.articles[4].page = page({"A long interview about chips and power plants."});
+        // An item whose page was not read is kept: only its text could tell.
+        s.articles.push_back(item("Diesel crisis deepens as refinery shuts", "https://t.example/6",
+                                  "The Telegraph"));
 
         CHECK(draft::drop_off_topic(s) == 2);
-        CHECK(urls(s.articles) == std::vector<std::string>{"https://cnbc.example/1",
-                                                           "https://reuters.example/2",
-                                                           "https://ft.example/3"});
+        CHECK(urls(s.articles) ==
+              std::vector<std::string>{"https://cnbc.example/1", "https://reuters.example/2",
+                                       "https://ft.example/3", "https://t.example/6"});
         REQUIRE(s.dropped.size() == 2);
         CHECK(s.dropped[0].title == "Xbox One X review: A console that keeps up with gaming PCs");
         CHECK(s.dropped[0].url == "https://engadget.example/4");
@@ -73,6 +77,7 @@ TEST_SUITE("draft") {
             item("NINTENDO's new console outsells", "https://a.example/2", "BBC"),
             item("Les ventes de la console explosent", "https://a.example/3", "Le Monde"),
         };
+        s.articles[2].page = page({"La console s'est vendue à dix millions d'exemplaires."});
         CHECK(draft::drop_off_topic(s) == 1);
         CHECK(urls(s.articles) ==
               std::vector<std::string>{"https://a.example/1", "https://a.example/2"});
@@ -83,6 +88,7 @@ TEST_SUITE("draft") {
         draft::Story s;
         s.term = "the who";
         s.articles = {item("Band announces farewell tour", "https://a.example/1", "NME")};
+        s.articles[0].page = page({"The band plays its last show in London."});
         CHECK(draft::drop_off_topic(s) == 0);
         CHECK(s.articles.size() == 1);
         CHECK(s.dropped.empty());

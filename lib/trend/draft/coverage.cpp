@@ -34,7 +34,7 @@ bool on_topic(const Keys& terms, const StoryArticle& a) {
     if (mentions(terms, a.title) || mentions(terms, a.snippet))
         return true;
     if (!a.page)
-        return false;
+        return true; // unread: its text may name the story (a feed's headline often does not)
     if (mentions(terms, a.page->title))
         return true;
     // read_topic reads a bounded text: paragraph by paragraph.

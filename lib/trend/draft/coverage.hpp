@@ -13,16 +13,18 @@ namespace trend::draft {
 
 /** The reason a DroppedArticle carries. */
 inline constexpr const char* k_off_topic_reason =
-    "off-topic: no word of the story's terms in title, snippet or text";
+    "off-topic: no word of the story's terms in its title, snippet or page text";
 
 /**
- * Moves the story's off-topic articles from `articles` to `dropped`: those in whose title,
- * snippet and extracted text (every paragraph) no distinctive word of the story's term or of
- * its related terms appears. Words are read as the topic matcher reads them
- * (detect::read_topic: ICU words, case and accents folded, "OpenAI's" = "openai"), and two
- * adjacent words written together count ("Open AI" has "openai"). A story whose terms have no
- * distinctive word (only stop words) keeps every article: nothing to judge by. Returns the
- * number dropped.
+ * Moves the story's off-topic articles from `articles` to `dropped`: those whose page was read
+ * and in whose title, snippet and extracted text (every paragraph) no distinctive word of the
+ * story's term or of its related terms appears. An item whose page was not read (no network,
+ * a paywall, a backtest) is kept: headlines often word a story differently ("petrol station"
+ * trends with "Diesel crisis deepens ..."), and only the text can tell. Words are read as the topic
+ * matcher reads them (detect::read_topic: ICU words, case and accents folded, "OpenAI's" =
+ * "openai"), and two adjacent words written together count ("Open AI" has "openai"). A story whose
+ * terms have no distinctive word (only stop words) keeps every article: nothing to judge by.
+ * Returns the number dropped.
  */
 std::size_t drop_off_topic(Story& story);
 
