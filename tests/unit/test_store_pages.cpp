@@ -50,7 +50,9 @@ struct Fixture {
 
     /** A poll of `geo` carrying `term` at 20,000+ with these news URLs; returns its drafts. */
     std::vector<store::Id> poll(const std::string& geo, const std::string& term,
-                                const std::vector<std::string>& urls, Timestamp at = k_t0) {
+                                const std::vector<std::string>& urls, Timestamp at = k_t0,
+                                const std::vector<std::string>& titles = {},
+                                const std::vector<std::string>& related = {}) {
         feed::Snapshot s;
         s.geo = geo;
         s.fetched_at = at;
@@ -58,8 +60,10 @@ struct Fixture {
         item.term = term;
         item.traffic = {"20,000+", 20000};
         item.rank = 1;
-        for (const std::string& u : urls)
-            item.news.push_back({term + " news", u, "Example", "", ""});
+        for (std::size_t i = 0; i < urls.size(); ++i)
+            item.news.push_back(
+                {i < titles.size() ? titles[i] : term + " news", urls[i], "Example", "", ""});
+        item.related = related;
         s.items.push_back(std::move(item));
         store::PollRecord p;
         p.feed_id = feeds.at(geo).id;
@@ -106,18 +110,134 @@ TEST_SUITE("store") {
         Fixture f(dir / "t.db");
         const auto drafts = f.poll("US", "openai", {"https://a.example/1", "https://b.example/2"});
         REQUIRE(drafts.size() == 1);
-        // The same story in GB: the same spike, and its shared page is not queued twice.
+        // The same story in GB: the same spike, and its shared page is not queued twice; its
+        // new item's page is the story's coverage too, queued for the same draft.
         f.poll("GB", "openai", {"https://a.example/1", "https://c.example/3"}, k_t0 + 1min);
-        CHECK(f.count("SELECT count(*) FROM pages") == 2);
-        CHECK(f.count("SELECT count(*) FROM draft_pages") == 2);
+        CHECK(f.count("SELECT count(*) FROM pages") == 3);
+        CHECK(f.count("SELECT count(*) FROM draft_pages") == 3);
         CHECK(f.count("SELECT count(*) FROM pages WHERE host = 'a.example' AND "
                       "status = 'queued'") == 1);
         // Another term linking to the same page shares its coverage: it joins the story
         // (docs/sources.md, Stories across sources), so no second draft and no second page.
         const auto other = f.poll("US", "chatgpt", {"https://a.example/1"}, k_t0 + 2min);
         CHECK(other.empty());
-        CHECK(f.count("SELECT count(*) FROM pages") == 2);
+        CHECK(f.count("SELECT count(*) FROM pages") == 3);
         CHECK(f.count("SELECT count(*) FROM drafts WHERE pages_until IS NOT NULL") == 1);
+    }
+
+    TEST_CASE("a story that gains two new pages while its spike is open is revised, "
+              "revision 1 kept; off-topic items are dropped and do not count") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        const std::string a = "https://a.example/1", b = "https://b.example/2",
+                          c = "https://c.example/3", d = "https://d.example/4",
+                          x = "https://x.example/5";
+        const auto drafts = f.poll("US", "openai", {a, b});
+        REQUIRE(drafts.size() == 1);
+        const store::Id draft = drafts[0];
+        const auto page_of = [&](const std::string& url) {
+            return f.count("SELECT page_id FROM articles WHERE url = '" + url + "'");
+        };
+        for (const std::string& u : {a, b})
+            f.record(page_of(u), store::PageOutcome::article, k_t0 + 20s,
+                     page_text("OpenAI news", "OpenAI signs a deal."));
+        const store::Cooldowns cooldowns = store::draft_cooldowns({rule_config()});
+        // Revision 1 is written, citing a and b.
+        REQUIRE(f.store.claim_draft(k_t0 + 30s));
+        store::DraftRecord r;
+        r.status = "draft";
+        r.drafter = "builtin";
+        r.slug = "openai";
+        r.path = "/drafts/2025-11-03-openai.md";
+        r.title = "OpenAI";
+        r.markdown = "---\ntitle: OpenAI\n---\nRevision one.\n";
+        r.word_count = 2;
+        r.unverified_json = "[]";
+        r.source_urls_json = "[\"" + a + "\",\"" + b + "\"]";
+        r.page_urls_json = r.source_urls_json; // the pages it had
+        f.store.complete_draft(draft, r, k_t0 + 40s);
+
+        // Ten minutes later the term carries three more items: two on the story, one not.
+        f.poll("US", "openai", {a, b, c, d, x}, k_t0 + 10min,
+               {"OpenAI news", "OpenAI news", "OpenAI's chips", "A deal for Open AI",
+                "Xbox One X review: A console that keeps up with gaming PCs"});
+        CHECK(f.count("SELECT count(*) FROM pages") == 5); // queued for the finished draft
+        CHECK(f.count("SELECT count(*) FROM draft_pages") == 5);
+        f.record(page_of(x), store::PageOutcome::article, k_t0 + 11min,
+                 page_text("Xbox One X review", "A console that keeps up with gaming PCs."));
+        CHECK(f.store.revise_drafts_of_page(page_of(x), cooldowns, k_t0 + 11min).empty());
+        f.record(page_of(c), store::PageOutcome::article, k_t0 + 12min,
+                 page_text("Chips", "OpenAI buys chips."));
+        CHECK(f.store.revise_drafts_of_page(page_of(c), cooldowns, k_t0 + 12min).empty());
+        f.record(page_of(d), store::PageOutcome::article, k_t0 + 13min,
+                 page_text("Deal", "The deal runs seven years."));
+        // Past the rule's cooldown (24 h) a spike's draft is never revised.
+        CHECK(f.store.revise_drafts_of_page(page_of(d), cooldowns, k_t0 + 25h).empty());
+        const auto revised = f.store.revise_drafts_of_page(page_of(d), cooldowns, k_t0 + 13min);
+        REQUIRE(revised.size() == 1);
+        CHECK(revised[0].draft_id == draft);
+        CHECK(revised[0].revision == 2);
+        CHECK(revised[0].new_urls == std::vector<std::string>{c, d});
+
+        // Reopen the file: what is stored is what another process reads.
+        SQLite::Database db(store::open_database(dir / "t.db", store::Access::read_only));
+        CHECK(db.execAndGet("SELECT revision || ' ' || status || ' ' || revised_at FROM drafts")
+                  .getString() == "2 queued 2025-11-03T14:13:00Z");
+        CHECK(db.execAndGet("SELECT revision || ' ' || status || ' ' || markdown || new_urls "
+                            "FROM draft_revisions")
+                  .getString() ==
+              "1 draft ---\ntitle: OpenAI\n---\nRevision one.\n[\"" + c + "\",\"" + d + "\"]");
+        // The revision job: the same row, same slug and file, a fresh count of attempts.
+        const auto job = f.store.claim_draft(k_t0 + 14min);
+        REQUIRE(job);
+        CHECK(job->id == draft);
+        CHECK(job->attempts == 1);
+        CHECK(job->slug == "openai");
+        CHECK(job->path == "/drafts/2025-11-03-openai.md");
+        const draft::Story story = store::load_story(db, job->spike_id);
+        CHECK(story.revision == 2);
+        CHECK(story.new_urls == std::vector<std::string>{c, d});
+        CHECK(story.articles.size() == 4);
+        REQUIRE(story.dropped.size() == 1);
+        CHECK(story.dropped[0].url == x);
+        const store::DraftNotes notes = store::draft_notes(db, draft);
+        CHECK(notes.revision == 2);
+        CHECK(notes.revisions.rows.size() == 1);
+        CHECK(notes.dropped.size() == 1);
+        // Once revision 2 is written, the same pages do not revise it again.
+        r.source_urls_json = "[\"" + a + "\",\"" + b + "\",\"" + c + "\",\"" + d + "\"]";
+        r.page_urls_json = r.source_urls_json;
+        f.store.complete_draft(draft, r, k_t0 + 15min);
+        CHECK(f.store.revise_drafts_of_page(page_of(d), cooldowns, k_t0 + 16min).empty());
+    }
+
+    TEST_CASE("Google's related searches join the story, and a term that joins brings its "
+              "pages to the story's draft") {
+        test::TempDir dir;
+        Fixture f(dir / "t.db");
+        const auto drafts =
+            f.poll("US", "openai", {"https://a.example/1"}, k_t0, {}, {"sora app", "chatgpt"});
+        REQUIRE(drafts.size() == 1);
+        const store::Id spike =
+            f.count("SELECT spike_id FROM drafts WHERE id = " + std::to_string(drafts[0]));
+        // "sora app" trends on its own: it joins the story as a related search, no new draft.
+        CHECK(f.poll("US", "sora app", {"https://s.example/9"}, k_t0 + 5min,
+                     {"Sora app tops the App Store"})
+                  .empty());
+        const draft::Story story = f.store.load_story(spike);
+        std::vector<std::string> related;
+        for (const auto& r : story.related)
+            related.push_back(r.term);
+        CHECK(std::find(related.begin(), related.end(), "sora app") != related.end());
+        CHECK(std::find(related.begin(), related.end(), "chatgpt") != related.end());
+        // Its news item is the story's coverage, and its page is queued for the draft.
+        bool has_sora = false;
+        for (const auto& a : story.articles)
+            has_sora = has_sora || a.url == "https://s.example/9";
+        CHECK(has_sora);
+        CHECK(story.dropped.empty());
+        CHECK(f.count("SELECT count(*) FROM draft_pages dp JOIN pages p ON p.id = dp.page_id "
+                      "WHERE p.url = 'https://s.example/9'") == 1);
     }
 
     TEST_CASE("pages are not queued when the policy is off, nor for non-web URLs") {

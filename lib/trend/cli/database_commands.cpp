@@ -2,6 +2,7 @@
 #include "trend/cli/context.hpp"
 #include "trend/cli/render.hpp"
 #include "trend/pipeline/pipeline.hpp"
+#include "trend/util/json.hpp"
 #include "trend/util/text.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -41,17 +42,64 @@ store::Rows evidence_table(const store::Rows& ledger) {
     return t;
 }
 
+/** The members `show --json` adds to the draft's row: `revision`, `revisions` (the earlier ones
+ *  kept) and `dropped` (the off-topic news items of its story). */
+std::string draft_notes_members(const store::DraftNotes& n) {
+    std::string members = json::object([&](json::Writer& w) {
+        w.Key("revision");
+        w.Int(n.revision);
+        w.Key("revisions");
+        write_rows(w, n.revisions);
+        w.Key("dropped");
+        w.StartArray();
+        for (const draft::DroppedArticle& d : n.dropped) {
+            w.StartObject();
+            for (const auto& [key, value] : {std::pair{"title", &d.title},
+                                             {"url", &d.url},
+                                             {"source", &d.source},
+                                             {"reason", &d.reason}}) {
+                w.Key(key);
+                json::put(w, *value);
+            }
+            w.EndObject();
+        }
+        w.EndArray();
+    });
+    return members.substr(1, members.size() - 2);
+}
+
+/** After a draft's text, on stderr (stdout stays exactly the file): its revision, the earlier
+ *  revisions kept, and the news items its story left out as off-topic. */
+void print_draft_notes(const store::DraftNotes& n) {
+    if (n.revision > 1) {
+        std::fprintf(stderr, "\nRevision %d; earlier revisions kept:\n", n.revision);
+        for (std::size_t i = 0; i < n.revisions.rows.size(); ++i)
+            std::fprintf(stderr, "  revision %s: %s, %s words, written %s, replaced %s\n",
+                         as_text(column(n.revisions, i, "revision")).c_str(),
+                         as_text(column(n.revisions, i, "status")).c_str(),
+                         as_text(column(n.revisions, i, "word_count")).c_str(),
+                         as_text(column(n.revisions, i, "finished_at")).c_str(),
+                         as_text(column(n.revisions, i, "replaced_at")).c_str());
+    }
+    if (!n.dropped.empty())
+        std::fputs("\n", stderr);
+    for (const draft::DroppedArticle& d : n.dropped)
+        std::fprintf(stderr, "Dropped (off-topic): %s \u2014 %s\n", d.title.c_str(), d.url.c_str());
+}
+
 int cmd_show(Globals& g, const std::string& what, bool evidence) {
     SQLite::Database db = g.open_ro();
     const store::Rows rows = store::draft_document(db, what);
     if (rows.rows.empty())
         throw CommandError(fmt::format("no draft with id or slug \"{}\"", what));
-    const store::Rows ledger =
-        store::draft_evidence(db, std::get<std::int64_t>(column(rows, 0, "id")));
+    const store::Id id = std::get<std::int64_t>(column(rows, 0, "id"));
+    const store::Rows ledger = store::draft_evidence(db, id);
+    const store::DraftNotes notes = store::draft_notes(db, id);
     if (g.json) {
         std::string doc = row_json(rows);
-        doc.pop_back(); // the object's '}': the ledger goes in it
-        std::printf("%s,\"evidence\":%s}\n", doc.c_str(), rows_json(ledger).c_str());
+        doc.pop_back(); // the row's closing brace: the ledger and the notes are its members
+        std::printf("%s,\"evidence\":%s,%s}\n", doc.c_str(), rows_json(ledger).c_str(),
+                    draft_notes_members(notes).c_str());
     } else if (evidence) {
         if (ledger.rows.empty())
             std::printf("draft %s has no evidence ledger (no claims, or not drafted yet)\n",
@@ -63,6 +111,8 @@ int cmd_show(Globals& g, const std::string& what, bool evidence) {
                                        as_text(column(rows, 0, "status"))));
     } else {
         std::fputs(std::get<std::string>(column(rows, 0, "markdown")).c_str(), stdout);
+        std::fflush(stdout);
+        print_draft_notes(notes);
     }
     return k_exit_ok;
 }

@@ -112,6 +112,8 @@ std::string render_front_matter(const FrontMatter& fm) {
     const bool unreviewed = is_unreviewed(fm.status);
     fmt::format_to(line, "draft: {}\n", unreviewed);
     fmt::format_to(line, "published: {}\n", !unreviewed);
+    if (fm.revision >= 2)
+        fmt::format_to(line, "revision: {}\n", fm.revision);
     fmt::format_to(line, "summary: {}\n", quote(fm.summary));
     fmt::format_to(line, "tags: {}\n", flow_list(fm.tags));
     if (fm.cover && markdown::url(fm.cover->image)) {

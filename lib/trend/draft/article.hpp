@@ -80,8 +80,8 @@ struct FrontMatter {
  *  yaml::quote; URLs through markdown::url (http(s) only, else "", and no cover or images);
  *  `reading_time: N min read`. After `status` come `draft: true` (Hugo) and
  *  `published: false` (Jekyll) while is_unreviewed(status), else `draft: false` and
- *  `published: true`; after `cover`, `images: [its URL]`; after `reading_time`,
- *  `isCJKLanguage`. Pure. */
+ *  `published: true`, then `revision: N` from revision 2 on; after `cover`, `images: [its URL]`;
+ * after `reading_time`, `isCJKLanguage`. Pure. */
 [[nodiscard]] std::string render_front_matter(const FrontMatter& fm);
 
 /** Front matter, a blank line, then the body. */

@@ -3,6 +3,7 @@
 
 #include "trend/config/secrets.hpp"
 #include "trend/draft/article.hpp"
+#include "trend/draft/coverage.hpp"
 #include "trend/draft/grounding.hpp"
 #include "trend/draft/slug.hpp"
 #include "trend/log/log.hpp"
@@ -327,9 +328,11 @@ void DraftWorker::finish_builtin(const store::DraftJob& job, const draft::Story&
 }
 
 void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
-                         const draft::Draft& d, config::DrafterKind drafter,
+                         const draft::Draft& drafted, config::DrafterKind drafter,
                          const std::string& model, const std::vector<std::string>& extra_problems,
                          const std::string& note) {
+    draft::Draft d = drafted;
+    d.body = draft::with_update(std::move(d.body), story, d.sources);
     const std::vector<draft::grounding::Trace> ledger = draft::grounding::trace_claims(
         d.body, draft::evidence_texts(story, d), draft::source_names(story));
     std::vector<std::string> unverified = draft::grounding::untraced(ledger);
@@ -340,6 +343,7 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
     fm.slug = job.slug;
     fm.date = draft::story_started_at(story);
     fm.status = unverified.empty() ? "draft" : "needs_review";
+    fm.revision = story.revision;
     fm.summary = d.summary;
     fm.tags = d.tags;
     fm.cover = d.cover;
@@ -372,7 +376,10 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
 
     const std::filesystem::path dir = m_config.daemon.drafts_dir;
     std::filesystem::create_directories(dir);
-    const std::filesystem::path path = dir / draft::draft_file_name(fm.date, job.slug);
+    // A revision replaces its draft's file, whatever date the new coverage suggests.
+    const std::filesystem::path path = story.revision > 1 && !job.path.empty()
+                                           ? std::filesystem::path(job.path)
+                                           : dir / draft::draft_file_name(fm.date, job.slug);
     util::write_file_atomic(path, markdown);
     util::crash_point("draft-after-file");
 
@@ -394,10 +401,20 @@ void DraftWorker::finish(const store::DraftJob& job, const draft::Story& story,
                                std::string(draft::grounding::to_string(t.origin)), t.source,
                                t.page_text_id, t.url, t.sentence,
                                static_cast<std::int64_t>(t.offset)});
+    std::vector<std::string> urls;
+    for (const draft::Source& s : d.sources)
+        urls.push_back(s.url);
+    r->source_urls_json = json_array(urls);
+    urls.clear();
+    for (const draft::StoryArticle& a : story.articles)
+        if (a.page)
+            urls.push_back(a.url);
+    r->page_urls_json = json_array(urls);
     const bool notify = !m_config.notify.webhook_url.empty();
-    const std::string summary =
-        fmt::format("{} ({}, {}, {} words{})", path.string(), fm.drafter, fm.status, fm.word_count,
-                    unverified.empty() ? "" : fmt::format(", {} unverified", unverified.size()));
+    const std::string summary = fmt::format(
+        "{} ({}, {}, {} words{}{})", path.string(), fm.drafter, fm.status, fm.word_count,
+        unverified.empty() ? "" : fmt::format(", {} unverified", unverified.size()),
+        story.revision > 1 ? fmt::format(", revision {}", story.revision) : "");
     m_writes.submit(
         fmt::format("store draft {}", job.id),
         [this, id = job.id, r, notify] {

@@ -22,8 +22,12 @@ void announce(const IngestStats& stats) {
 
 void Ingestor::update_horizon() {
     m_horizon = Seconds{0};
-    for (const detect::Rule& r : m_rules)
+    std::vector<config::RuleConfig> configs;
+    for (const detect::Rule& r : m_rules) {
         m_horizon = std::max({m_horizon, r.config().window, r.config().cooldown});
+        configs.push_back(r.config());
+    }
+    m_cooldowns = store::draft_cooldowns(configs);
 }
 
 IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
@@ -93,6 +97,11 @@ IngestStats Ingestor::record_in_transaction(const FeedRef& feed, const store::Po
             stats.announcements.push_back(fmt::format(
                 "spike {}: corroborated by {} now, its draft is queued", spike_id, feed.name));
         }
+        // New coverage of a story whose draft is written is read: it may revise the draft.
+        std::vector<store::Id> term_ids;
+        for (const PolledItem& p : polled)
+            term_ids.push_back(p.term_id);
+        m_store.queue_revision_pages(m_cooldowns, feed.id, term_ids, now);
     }
     if (validators != nullptr)
         m_store.set_validators(feed.id, *validators);

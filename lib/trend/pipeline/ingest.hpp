@@ -53,6 +53,7 @@ class Ingestor final {
     Stories m_stories{m_store};
     /** How far back stories take signals: the longest window or cooldown of the rules. */
     Seconds m_horizon{0};
+    store::Cooldowns m_cooldowns; ///< of the drafting rules: how long a draft may be revised
 
 public:
     Ingestor(store::Store& store, std::vector<detect::Rule> rules)

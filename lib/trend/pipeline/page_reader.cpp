@@ -447,7 +447,13 @@ void PageReader::record(std::shared_ptr<Job> job) {
                   res.error.empty() ? "" : ": ", res.error);
     // Posted, never inline: a write may finish inside submit(), and pump() must not run
     // inside the pump() that started this job (its list of candidates would be stale).
-    const auto done = [this, job] {
+    auto revisions = std::make_shared<std::vector<store::QueuedRevision>>();
+    const auto done = [this, job, revisions] {
+        for (const store::QueuedRevision& r : *revisions)
+            log::notice("draft",
+                        "draft {} (spike {}): its story gained {} new page(s) while the spike is "
+                        "open; revision {} queued",
+                        r.draft_id, r.spike_id, r.new_urls.size(), r.revision);
         m_busy_hosts.erase(job->page.host);
         --m_active;
         asio::post(m_io, [this, alive = m_alive] {
@@ -460,12 +466,19 @@ void PageReader::record(std::shared_ptr<Job> job) {
     };
     m_writes.submit(
         fmt::format("record page {}", job->page.id),
-        [this, job] {
+        [this, job, revisions, now] {
             auto tx = m_store.begin();
             m_store.record_page(job->result);
+            if (job->result.outcome == store::PageOutcome::article)
+                *revisions = m_store.revise_drafts_of_page(
+                    job->page.id, store::draft_cooldowns(m_config.rules), now);
             tx.commit();
         },
-        done, [done](const std::exception&) { done(); });
+        done,
+        [done, revisions](const std::exception&) {
+            revisions->clear(); // rolled back
+            done();
+        });
 }
 
 void PageReader::arm() {

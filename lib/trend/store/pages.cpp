@@ -69,18 +69,27 @@ std::optional<PageOutcome> page_outcome_from_string(std::string_view s) noexcept
 
 void Store::queue_story_pages(Id draft_id, Id spike_id, Timestamp now) {
     // load_story's articles, in its order: the pages a drafter will see first.
-    SQLite::Statement q(m_db, "SELECT a.id, a.url, a.page_id FROM spikes s "
-                              "JOIN observations o ON o.term_id = s.term_id "
-                              "JOIN observation_articles oa ON oa.observation_id = o.id "
-                              "JOIN articles a ON a.id = oa.article_id WHERE s.id = :spike "
-                              "AND o.observed_at BETWEEN "
-                              "strftime('%Y-%m-%dT%H:%M:%SZ', s.detected_at, :before) AND "
-                              "strftime('%Y-%m-%dT%H:%M:%SZ', s.detected_at, :after) "
-                              "GROUP BY a.id ORDER BY max(o.observed_at) DESC, min(oa.position), "
-                              "a.id LIMIT :n");
-    q.bind(":spike", spike_id);
-    q.bind(":before", k_story_before);
-    q.bind(":after", k_story_after);
+    SQLite::Statement spike(m_db, "SELECT s.term_id, s.story_id, s.detected_at, d.revised_at "
+                                  "FROM spikes s LEFT JOIN drafts d ON d.id = :draft "
+                                  "WHERE s.id = :spike");
+    spike.bind(":draft", draft_id);
+    spike.bind(":spike", spike_id);
+    if (!spike.executeStep())
+        return;
+    const auto optional_text = [](const SQLite::Column& c) {
+        return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
+    };
+    SQLite::Statement q(m_db, std::string("WITH ") + k_story_observations +
+                                  "SELECT a.id, a.url, a.page_id FROM story_obs o "
+                                  "JOIN observation_articles oa ON oa.observation_id = o.id "
+                                  "JOIN articles a ON a.id = oa.article_id "
+                                  "GROUP BY a.id ORDER BY max(o.observed_at) DESC, "
+                                  "min(oa.position), a.id LIMIT :n");
+    bind_story_window(q, spike.getColumn(0).getInt64(),
+                      spike.getColumn(1).isNull()
+                          ? std::nullopt
+                          : std::optional<Id>(spike.getColumn(1).getInt64()),
+                      spike.getColumn(2).getString(), optional_text(spike.getColumn(3)));
     q.bind(":n", m_page_policy.max_pages);
     struct Link {
         Id article_id;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/store/queries.hpp"
 
+#include "trend/draft/coverage.hpp"
 #include "trend/store/pages.hpp"
 #include "trend/util/text.hpp"
 
@@ -68,6 +69,7 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
     std::int64_t term_id = 0;
     std::optional<Id> story_id;
     std::string detected;
+    std::optional<std::string> revised;
     {
         SQLite::Statement q(db,
                             "SELECT s.rule, t.display, s.geo, f.name, s.detected_at, s.traffic, "
@@ -96,27 +98,34 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
             story_id = q.getColumn(11).getInt64();
     }
     {
+        SQLite::Statement q(db, "SELECT revision, revised_at FROM drafts WHERE spike_id = ?");
+        q.bind(1, spike_id);
+        if (q.executeStep()) {
+            s.revision = q.getColumn(0).getInt();
+            if (!q.getColumn(1).isNull())
+                revised = q.getColumn(1).getString();
+        }
+    }
+    if (s.revision > 1) {
+        SQLite::Statement q(db, "SELECT j.value FROM draft_revisions r, json_each(r.new_urls) j "
+                                "JOIN drafts d ON d.id = r.draft_id WHERE d.spike_id = :spike "
+                                "AND r.revision = d.revision - 1 ORDER BY j.key");
+        q.bind(":spike", spike_id);
+        while (q.executeStep())
+            s.new_urls.push_back(q.getColumn(0).getString());
+    }
+    {
         SQLite::Statement q(
-            db, "SELECT a.title, a.url, coalesce(a.source, ''), "
-                "coalesce(a.picture_url, ''), coalesce(a.snippet, ''), "
-                "min(a.first_seen_at), max(o.observed_at) AS last, coalesce(a.author, ''), "
-                "a.published_at, a.platform "
-                "FROM observations o "
-                "JOIN observation_articles oa ON oa.observation_id = o.id "
-                "JOIN articles a ON a.id = oa.article_id "
-                // The term's coverage, and what the story's other sources linked to.
-                "WHERE (o.term_id = :term OR EXISTS (SELECT 1 FROM story_signals g "
-                "  WHERE g.story_id = :story AND g.feed_id = o.feed_id "
-                "  AND g.term_id = o.term_id)) "
-                "AND o.observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
-                "AND strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after) "
-                "GROUP BY a.id ORDER BY last DESC, min(oa.position), a.id LIMIT 20");
-        q.bind(":term", term_id);
-        if (story_id)
-            q.bind(":story", *story_id);
-        q.bind(":at", detected);
-        q.bind(":before", k_before);
-        q.bind(":after", k_after);
+            db, std::string("WITH ") + k_story_observations +
+                    "SELECT a.title, a.url, coalesce(a.source, ''), "
+                    "coalesce(a.picture_url, ''), coalesce(a.snippet, ''), "
+                    "min(a.first_seen_at), max(o.observed_at) AS last, coalesce(a.author, ''), "
+                    "a.published_at, a.platform "
+                    "FROM story_obs o "
+                    "JOIN observation_articles oa ON oa.observation_id = o.id "
+                    "JOIN articles a ON a.id = oa.article_id "
+                    "GROUP BY a.id ORDER BY last DESC, min(oa.position), a.id LIMIT 20");
+        bind_story_window(q, term_id, story_id, detected, revised);
         while (q.executeStep()) {
             draft::StoryArticle a;
             a.title = q.getColumn(0).getString();
@@ -216,7 +225,45 @@ draft::Story load_story(SQLite::Database& db, Id spike_id) {
     }
     if (story_id)
         load_story_sources(db, *story_id, s);
+    draft::drop_off_topic(s);
     return s;
+}
+
+void bind_story_window(SQLite::Statement& q, Id term_id, std::optional<Id> story_id,
+                       const std::string& detected_at, const std::optional<std::string>& revised) {
+    q.bind(":term", term_id);
+    if (story_id)
+        q.bind(":story", *story_id);
+    else
+        q.bind(":story");
+    q.bind(":at", detected_at);
+    q.bind(":before", k_story_before);
+    q.bind(":after", k_story_after);
+    if (revised)
+        q.bind(":revised", *revised);
+    else
+        q.bind(":revised");
+}
+
+DraftNotes draft_notes(SQLite::Database& db, Id draft_id) {
+    DraftNotes n;
+    Id spike_id = 0;
+    {
+        SQLite::Statement q(db, "SELECT spike_id, revision FROM drafts WHERE id = ?");
+        q.bind(1, draft_id);
+        if (!q.executeStep())
+            throw std::runtime_error("no draft " + std::to_string(draft_id));
+        n.draft_id = draft_id;
+        spike_id = q.getColumn(0).getInt64();
+        n.revision = q.getColumn(1).getInt();
+    }
+    n.revisions = select(db,
+                         "SELECT revision, status, queued_at, finished_at, replaced_at, "
+                         "word_count, new_urls FROM draft_revisions WHERE draft_id = ? "
+                         "ORDER BY revision",
+                         {draft_id});
+    n.dropped = load_story(db, spike_id).dropped;
+    return n;
 }
 
 void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v) {

@@ -5,6 +5,7 @@
 #include "trend/fetch/outcome.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -78,13 +79,35 @@ struct DraftSummary {
 
 /** How far around the spike a story looks (SQLite date modifiers): coverage and timeline of
  *  the preceding two days, and anything seen up to an hour after detection (the same poll
- *  round). The pages a draft waits for are picked in the same window. */
+ *  round), or up to when its draft's current revision was queued (drafts.revised_at). The
+ *  pages a draft waits for are picked in the same window. */
 inline constexpr const char* k_story_before = "-2 days";
 inline constexpr const char* k_story_after = "+1 hour";
 
-/** Everything we hold about a spike, for drafting: its news items (all feeds, around the spike),
- *  the term's traffic timeline, other geos and related terms. Throws std::runtime_error for an
- *  unknown spike. Works on a read-only connection. */
+/** A common table expression `story_obs (id, observed_at)`: the observations whose news items
+ *  are a story's coverage, within the window above: the spike's term's, those of every term
+ *  the story goes by (its other spikes' terms, Google's related searches: story_terms), and
+ *  what its other sources carried (story_signals). Parameters: :term (the spike's term id),
+ *  :story (its story id, NULL for none), :at (detected_at), :before, :after, :revised
+ *  (drafts.revised_at or NULL). Shared by load_story and Store::queue_story_pages. */
+inline constexpr const char* k_story_observations =
+    "story_obs AS (SELECT o.id, o.observed_at FROM observations o "
+    "WHERE (o.term_id = :term OR EXISTS (SELECT 1 FROM story_signals g "
+    "  WHERE g.story_id = :story AND g.feed_id = o.feed_id AND g.term_id = o.term_id) "
+    "  OR o.term_id IN (SELECT t.id FROM story_terms st JOIN terms t ON t.norm = st.norm "
+    "  WHERE st.story_id = :story)) "
+    "AND o.observed_at BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', :at, :before) "
+    "AND max(strftime('%Y-%m-%dT%H:%M:%SZ', :at, :after), coalesce(:revised, '')))";
+
+/** Binds the parameters of k_story_observations. */
+void bind_story_window(SQLite::Statement& q, Id term_id, std::optional<Id> story_id,
+                       const std::string& detected_at, const std::optional<std::string>& revised);
+
+/** Everything we hold about a spike, for drafting: its news items (all feeds, around the spike;
+ *  off-topic ones moved to `dropped` by draft::drop_off_topic), the term's traffic timeline,
+ *  other geos, related terms (shared coverage, the story's other terms, Google's related
+ *  searches), and its draft's revision with the URLs new in it. Throws std::runtime_error for
+ *  an unknown spike. Works on a read-only connection. */
 [[nodiscard]] draft::Story load_story(SQLite::Database& db, Id spike_id);
 
 /** A cell: NULL, integer, real or text, as SQLite typed it. */
@@ -96,6 +119,17 @@ struct Rows {
     std::vector<std::string> columns;
     std::vector<std::vector<Value>> rows;
 };
+
+/** What `trendctl show` says about a draft besides its text: its revision, the earlier
+ *  revisions kept (draft_revisions, oldest first) and the news items its story dropped. */
+struct DraftNotes {
+    Id draft_id = 0;
+    int revision = 1;
+    Rows revisions; ///< revision, status, queued_at, finished_at, replaced_at, word_count, new_urls
+    std::vector<draft::DroppedArticle> dropped;
+};
+/** The notes of draft `draft_id`; throws std::runtime_error for an unknown draft. */
+[[nodiscard]] DraftNotes draft_notes(SQLite::Database& db, Id draft_id);
 
 /** Writes a cell as its JSON value (null, number or string). */
 void write_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v);

@@ -5,11 +5,14 @@
 
 #include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <optional>
 #include <string>
+#include <vector>
 
-/** Helpers for the store's own statements (store.cpp, stories.cpp, health.cpp). */
+/** Helpers for the store's own statements (store.cpp, stories.cpp, health.cpp, revisions.cpp). */
 namespace trend::store::detail {
 
 /** Binds text, or NULL for "". */
@@ -18,6 +21,17 @@ inline void bind_text_or_null(SQLite::Statement& s, const char* name, const std:
         s.bind(name);
     else
         s.bind(name, v);
+}
+
+/** A JSON array of strings, as the store keeps lists in a column. */
+inline std::string json_array(const std::vector<std::string>& items) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartArray();
+    for (const std::string& i : items)
+        w.String(i.data(), static_cast<rapidjson::SizeType>(i.size()));
+    w.EndArray();
+    return buf.GetString();
 }
 
 /** Binds a time as ISO text, or NULL. */

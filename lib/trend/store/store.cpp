@@ -13,18 +13,8 @@ namespace {
 
 using detail::bind_text_or_null;
 using detail::exec_reset;
+using detail::json_array;
 using detail::Reuse;
-
-/** A JSON array of strings. */
-std::string json_array(const std::vector<std::string>& items) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartArray();
-    for (const std::string& i : items)
-        w.String(i.data(), static_cast<rapidjson::SizeType>(i.size()));
-    w.EndArray();
-    return buf.GetString();
-}
 
 /** True for a draft (a row of `drafts`) that waits for pages under an enabled policy (:pages):
  *  one of its pages has had no attempt yet or is being fetched. A page whose attempt failed
@@ -353,7 +343,7 @@ Id Store::queue_draft(Id spike_id, Timestamp now) {
 std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only) {
     auto tx = begin();
     SQLite::Statement q(m_db, std::string("SELECT id, spike_id, attempts, coalesce(slug, ''), "
-                                          "coalesce(raw_reply, '') FROM drafts "
+                                          "coalesce(raw_reply, ''), coalesce(path, '') FROM drafts "
                                           "WHERE status = 'queued' AND "
                                           "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
                                           "AND (:only IS NULL OR id = :only) AND NOT (") +
@@ -365,8 +355,9 @@ std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only
         q.bind(":only", *only);
     if (!q.executeStep())
         return std::nullopt;
-    DraftJob job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt() + 1,
-                 q.getColumn(3).getString(), q.getColumn(4).getString()};
+    DraftJob job{q.getColumn(0).getInt64(),   q.getColumn(1).getInt64(),
+                 q.getColumn(2).getInt() + 1, q.getColumn(3).getString(),
+                 q.getColumn(4).getString(),  q.getColumn(5).getString()};
     SQLite::Statement u(m_db, "UPDATE drafts SET status = 'drafting', attempts = attempts + 1, "
                               "started_at = coalesce(started_at, :now), next_attempt_at = NULL "
                               "WHERE id = :id");
@@ -415,7 +406,7 @@ void Store::complete_draft(Id draft_id, const DraftRecord& r, Timestamp now) {
                               "completion_tokens = coalesce(:ct, completion_tokens), "
                               "cached_tokens = coalesce(:cached, cached_tokens), "
                               "cost_usd = coalesce(:usd, cost_usd), "
-                              "last_error = :error "
+                              "last_error = :error, source_urls = :urls, page_urls = :pages "
                               "WHERE id = :id AND status = 'drafting'");
     u.bind(":status", r.status);
     u.bind(":now", format_iso(now));
@@ -429,6 +420,8 @@ void Store::complete_draft(Id draft_id, const DraftRecord& r, Timestamp now) {
     u.bind(":markdown", r.markdown);
     u.bind(":words", r.word_count);
     u.bind(":unverified", r.unverified_json);
+    u.bind(":urls", r.source_urls_json.empty() ? std::string("[]") : r.source_urls_json);
+    u.bind(":pages", r.page_urls_json.empty() ? std::string("[]") : r.page_urls_json);
     if (r.prompt_tokens)
         u.bind(":pt", *r.prompt_tokens);
     if (r.completion_tokens)

@@ -39,7 +39,7 @@ struct PollRecord {
     fetch::Outcome outcome = fetch::Outcome::ok;
     std::string error;                  ///< "" = NULL
     std::optional<Seconds> retry_after; ///< what the server asked for, if anything
-    std::string url; ///< the URL fetched when it is not the feed's own ("" = NULL)
+    std::string url;                ///< the URL fetched when it is not the feed's own ("" = NULL)
     std::optional<Timestamp> as_of; ///< the period its numbers describe (wikipedia-top: the day)
 };
 
@@ -87,6 +87,7 @@ struct DraftJob {
     int attempts = 0;      ///< including this one
     std::string slug;      ///< "" until the first attempt picks one
     std::string raw_reply; ///< an LLM reply received before a crash: process it, don't pay again
+    std::string path;      ///< the file an earlier revision was written to ("" before the first)
 };
 
 /** A webhook delivery taken by the notifier. */
@@ -126,8 +127,10 @@ struct DraftRecord {
     std::optional<std::int64_t> completion_tokens;
     std::optional<std::int64_t> cached_tokens;
     std::optional<double> cost_usd;
-    std::string last_error; ///< kept on success too: why an LLM job fell back to built-in
-    int revision = 1;       ///< the draft revision the evidence rows belong to
+    std::string last_error;       ///< kept on success too: why an LLM job fell back to built-in
+    std::string source_urls_json; ///< JSON array: the URLs of the sources the text cites
+    std::string page_urls_json;   ///< JSON array: the story's items whose page text it had
+    int revision = 1;             ///< the draft revision the evidence rows belong to
     std::vector<EvidenceEntry> evidence; ///< the ledger, in order of the body's claims
 };
 
@@ -172,6 +175,24 @@ struct RecentItem {
     int rank = 0;
     std::optional<std::int64_t> comments;
     Timestamp observed_at{};
+};
+
+/** How many pages a story must gain that its draft did not have (drafts.page_urls) before
+ *  the draft is revised (docs/drafting.md, "Revisions"). */
+inline constexpr std::size_t k_revision_min_pages = 2;
+
+/** How long after detection each rule's spikes may still be revised: its cooldown, by rule. */
+using Cooldowns = std::vector<std::pair<std::string, Seconds>>;
+
+/** The cooldowns of the rules whose action is draft (revisions.cpp). */
+[[nodiscard]] Cooldowns draft_cooldowns(const std::vector<config::RuleConfig>& rules);
+
+/** A draft queued again because its story gained coverage (revise_drafts_of_page). */
+struct QueuedRevision {
+    Id draft_id = 0;
+    Id spike_id = 0;
+    int revision = 2; ///< the one queued
+    std::vector<std::string> new_urls;
 };
 
 /** The draft spike of a story whose draft job waits for corroboration. */
@@ -294,7 +315,7 @@ public:
     /** The newest story seen since `since` that goes by `norm`, with the term's role there
      *  ("spike" or "related search"). */
     [[nodiscard]] std::optional<std::pair<Id, std::string>> story_by_term(const std::string& norm,
-                                                                         Timestamp since);
+                                                                          Timestamp since);
     /** The newest story seen since `since` one of whose signals' observations (since then)
      *  carried an article that `observation_id` carries too. */
     [[nodiscard]] std::optional<Id> story_sharing_coverage(Id observation_id, Timestamp since);
@@ -352,6 +373,23 @@ public:
     /** Whether another draft already uses the slug. */
     [[nodiscard]] bool slug_taken(const std::string& slug, Id draft_id);
     void set_draft_slug(Id draft_id, const std::string& slug);
+    /** Revisions (revisions.cpp). After a poll of `feed_id` observed `term_ids`: the queued
+     *  and finished drafts of the stories those observations are coverage of, spike within
+     *  its rule's cooldown, get the pages of their story's new coverage queued
+     *  (queue_story_pages again: news items seen since, those of terms that joined the story);
+     *  returns how many drafts. Does nothing unless pages are read. */
+    int queue_revision_pages(const Cooldowns& cooldowns, Id feed_id,
+                             const std::vector<Id>& term_ids, Timestamp now);
+    /** After page `page_id` was read: each finished draft waiting on it, spike within its
+     *  rule's cooldown, whose story (load_story, off-topic items dropped) now has
+     *  k_revision_min_pages or more articles with page text that the draft did not have
+     *  (drafts.page_urls), is queued again as its next revision (queue_revision). */
+    std::vector<QueuedRevision> revise_drafts_of_page(Id page_id, const Cooldowns& cooldowns,
+                                                      Timestamp now);
+    /** Keeps the draft's current revision in draft_revisions and queues the next one (same
+     *  row, slug and file; attempts and the LLM reply reset). False when the draft is not
+     *  finished. */
+    bool queue_revision(Id draft_id, const std::vector<std::string>& new_urls, Timestamp now);
     /** Stores a finished draft; a job no longer 'drafting' is left alone. */
     void complete_draft(Id draft_id, const DraftRecord& r, Timestamp now);
 
