@@ -89,7 +89,16 @@ Store::Store(const std::filesystem::path& path, Durability durability)
                              "WHERE status = 'open' AND rule = :rule AND last_seen_at <= :cutoff"),
       m_validators(m_db, "SELECT coalesce(etag, ''), coalesce(last_modified, '') "
                          "FROM feeds WHERE id = :id"),
-      m_set_validators(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id") {
+      m_set_validators(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id"),
+      m_upsert_term_geo(
+          m_db, "INSERT INTO term_geos (term_id, geo, observations, peak_traffic, first_seen_at, "
+                "last_seen_at) VALUES (:term, :geo, :n, :peak, :first, :last) "
+                "ON CONFLICT (term_id, geo) DO UPDATE SET "
+                "observations = observations + excluded.observations, "
+                "peak_traffic = CASE WHEN peak_traffic IS NULL OR excluded.peak_traffic > "
+                "peak_traffic THEN excluded.peak_traffic ELSE peak_traffic END, "
+                "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
+                "last_seen_at = max(last_seen_at, excluded.last_seen_at)") {
     if (durability == Durability::scratch) {
         m_db.exec("PRAGMA synchronous = OFF");
         // A replay writes a year in minutes: keep its indexes in memory rather than
@@ -214,7 +223,34 @@ Id Store::insert_observation(Id poll_id, Id feed_id, Id term_id, const std::stri
     if (!item.related.empty())
         s.bind(":related", json_array(item.related));
     exec_reset(s);
-    return m_db.getLastInsertRowid();
+    const Id id = m_db.getLastInsertRowid();
+    auto [it, fresh] = m_geo_tallies.try_emplace({term_id, geo});
+    GeoTally& t = it->second;
+    if (fresh) {
+        t.first_seen_at = observed_at;
+        t.last_seen_at = observed_at;
+    }
+    ++t.observations;
+    if (item.traffic.value && (!t.peak_traffic || *item.traffic.value > *t.peak_traffic))
+        t.peak_traffic = item.traffic.value;
+    t.first_seen_at = std::min(t.first_seen_at, observed_at);
+    t.last_seen_at = std::max(t.last_seen_at, observed_at);
+    return id;
+}
+
+void Store::write_term_geos() {
+    SQLite::Statement& s = m_upsert_term_geo;
+    for (const auto& [key, t] : m_geo_tallies) {
+        s.bind(":term", key.first);
+        s.bind(":geo", key.second);
+        s.bind(":n", t.observations);
+        if (t.peak_traffic)
+            s.bind(":peak", *t.peak_traffic);
+        s.bind(":first", format_iso(t.first_seen_at));
+        s.bind(":last", format_iso(t.last_seen_at));
+        exec_reset(s);
+    }
+    m_geo_tallies.clear();
 }
 
 Id Store::upsert_article(const feed::NewsItem& n, Timestamp seen_at) {
@@ -357,7 +393,8 @@ std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only
                                           "WHERE status = 'queued' AND "
                                           "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
                                           "AND (:only IS NULL OR id = :only) AND NOT (") +
-                                  k_draft_waits_for_pages + " AND pages_until > :now) "
+                                  k_draft_waits_for_pages +
+                                  " AND pages_until > :now) "
                                   "ORDER BY id LIMIT 1");
     q.bind(":now", format_iso(now));
     q.bind(":pages", m_page_policy.enabled ? 1 : 0);
@@ -558,10 +595,10 @@ std::optional<Timestamp> Store::next_due(bool notifications, std::optional<Id> o
                                   k_draft_waits_for_pages +
                                   " THEN max(coalesce(next_attempt_at, created_at), pages_until) "
                                   "ELSE coalesce(next_attempt_at, created_at) END AS t FROM drafts "
-                              "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
-                              "UNION ALL "
-                              "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
-                              "WHERE status = 'pending' AND :notifications)");
+                                  "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
+                                  "UNION ALL "
+                                  "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
+                                  "WHERE status = 'pending' AND :notifications)");
     q.bind(":notifications", notifications ? 1 : 0);
     q.bind(":pages", m_page_policy.enabled ? 1 : 0);
     if (only_draft)
