@@ -89,8 +89,8 @@ IngestStats Ingestor::record_in_transaction(const FeedRef& feed, const store::Po
                         stats);
         }
         // Every item is a possible signal of a story, and may release a held draft.
-        for (const store::Id spike_id :
-             m_stories.corroborate(ref, polled, snapshot->traffic_kind, m_rules, m_horizon, now)) {
+        for (const store::Id spike_id : m_stories.corroborate(
+                 ref, polled, snapshot->traffic_kind, m_rules, m_horizon, now)) {
             stats.drafts.push_back(m_store.queue_draft(spike_id, now));
             stats.announcements.push_back(fmt::format(
                 "spike {}: corroborated by {} now, its draft is queued", spike_id, feed.name));
@@ -117,9 +117,10 @@ void Ingestor::link_articles(store::Id observation_id, const feed::Item& item,
         platform == "news" || (platform == "hackernews" && item.url != item.discussion_url) ||
         (platform == "mastodon" && snapshot.traffic_kind == feed::TrafficKind::shares);
     if (is_article && !item.url.empty() && position == 0)
-        m_store.link_article(
-            observation_id,
-            m_store.upsert_item_article(item, snapshot.title, platform, snapshot.fetched_at), 1);
+        m_store.link_article(observation_id,
+                             m_store.upsert_item_article(item, snapshot.title, platform,
+                                                         snapshot.fetched_at),
+                             1);
 }
 
 void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, const PolledItem& polled,
@@ -169,9 +170,9 @@ void Ingestor::detect_item(const FeedRef& feed, store::Id poll_id, const PolledI
             const store::Id spike_id = m_store.insert_spike(s);
             stats.spikes.push_back(spike_id);
             const Placement p = m_stories.place(feed, rule, spike_id, polled, norm, kind, now);
-            std::string line =
-                fmt::format("spike {}: rule {} term \"{}\" in {}: {}; story {} ({})", spike_id,
-                            rule.name(), item.term, feed.name, d.reason, p.story_id, p.how);
+            std::string line = fmt::format("spike {}: rule {} term \"{}\" in {}: {}; story {} ({})",
+                                           spike_id, rule.name(), item.term, feed.name, d.reason,
+                                           p.story_id, p.how);
             if (!p.held.empty())
                 line += fmt::format("; draft held back, {}", p.held);
             stats.announcements.push_back(std::move(line));

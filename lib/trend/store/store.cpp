@@ -393,8 +393,7 @@ std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only
                                           "WHERE status = 'queued' AND "
                                           "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
                                           "AND (:only IS NULL OR id = :only) AND NOT (") +
-                                  k_draft_waits_for_pages +
-                                  " AND pages_until > :now) "
+                                  k_draft_waits_for_pages + " AND pages_until > :now) "
                                   "ORDER BY id LIMIT 1");
     q.bind(":now", format_iso(now));
     q.bind(":pages", m_page_policy.enabled ? 1 : 0);
@@ -595,10 +594,10 @@ std::optional<Timestamp> Store::next_due(bool notifications, std::optional<Id> o
                                   k_draft_waits_for_pages +
                                   " THEN max(coalesce(next_attempt_at, created_at), pages_until) "
                                   "ELSE coalesce(next_attempt_at, created_at) END AS t FROM drafts "
-                                  "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
-                                  "UNION ALL "
-                                  "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
-                                  "WHERE status = 'pending' AND :notifications)");
+                              "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
+                              "UNION ALL "
+                              "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
+                              "WHERE status = 'pending' AND :notifications)");
     q.bind(":notifications", notifications ? 1 : 0);
     q.bind(":pages", m_page_policy.enabled ? 1 : 0);
     if (only_draft)

@@ -40,7 +40,7 @@ struct PollRecord {
     fetch::Outcome outcome = fetch::Outcome::ok;
     std::string error;                  ///< "" = NULL
     std::optional<Seconds> retry_after; ///< what the server asked for, if anything
-    std::string url;                ///< the URL fetched when it is not the feed's own ("" = NULL)
+    std::string url; ///< the URL fetched when it is not the feed's own ("" = NULL)
     std::optional<Timestamp> as_of; ///< the period its numbers describe (wikipedia-top: the day)
 };
 
@@ -206,7 +206,7 @@ class Store final {
     SQLite::Statement m_validators;
     SQLite::Statement m_set_validators;
     SQLite::Statement m_upsert_term_geo;
-    /** term_geos rows owed by the observations of the open transaction (geo_tallies()). */
+    /** term_geos rows owed by the observations of the open transaction (write_term_geos()). */
     struct GeoTally {
         std::int64_t observations = 0;
         std::optional<std::int64_t> peak_traffic;
@@ -295,7 +295,7 @@ public:
     /** The newest story seen since `since` that goes by `norm`, with the term's role there
      *  ("spike" or "related search"). */
     [[nodiscard]] std::optional<std::pair<Id, std::string>> story_by_term(const std::string& norm,
-                                                                          Timestamp since);
+                                                                         Timestamp since);
     /** The newest story seen since `since` one of whose signals' observations (since then)
      *  carried an article that `observation_id` carries too. */
     [[nodiscard]] std::optional<Id> story_sharing_coverage(Id observation_id, Timestamp since);

@@ -31,13 +31,13 @@ std::vector<StoryTerm> Store::story_terms_since(Timestamp since) {
     q.bind(":since", format_iso(since));
     std::vector<StoryTerm> out;
     while (q.executeStep())
-        out.push_back(
-            {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                       q.getColumn(2).getString()});
     return out;
 }
 
 std::optional<std::pair<Id, std::string>> Store::story_by_term(const std::string& norm,
-                                                               Timestamp since) {
+                                                              Timestamp since) {
     SQLite::Statement q(m_db, "SELECT s.id, st.role FROM story_terms st "
                               "JOIN stories s ON s.id = st.story_id "
                               "WHERE st.norm = :norm AND s.last_seen_at >= :since "
