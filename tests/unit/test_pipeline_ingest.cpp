@@ -157,6 +157,26 @@ TEST_SUITE("daemon") {
                       "geo) WHERE g.observations = o.n AND g.peak_traffic = o.m") == 3);
     }
 
+    TEST_CASE("term_geos owes nothing for observations of a transaction that rolled back") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        const auto snap = snapshot("US", k_t0, {{"openai", 500}});
+        {
+            auto tx = p.store.begin();
+            store::PollRecord poll;
+            poll.feed_id = p.feeds.at("US").id;
+            poll.started_at = k_t0;
+            poll.outcome = fetch::Outcome::ok;
+            const store::Id poll_id = p.store.insert_poll(poll);
+            const store::Id term = p.store.term_id("openai", "openai", k_t0);
+            p.store.insert_observation(poll_id, poll.feed_id, term, "US", k_t0, snap.items[0]);
+        } // rolled back, its tally with it
+        p.poll("US", k_t0 + 10min, {{"openai", 2000}});
+        CHECK(p.count("SELECT count(*) FROM observations") == 1);
+        CHECK(p.count("SELECT sum(observations) FROM term_geos") == 1);
+        CHECK(p.count("SELECT min(peak_traffic) FROM term_geos") == 2000);
+    }
+
     TEST_CASE("items a parser marked with a skip_reason are not recorded") {
         test::TempDir dir;
         Pipeline p(dir / "t.db");

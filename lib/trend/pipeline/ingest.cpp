@@ -35,6 +35,7 @@ IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
                              Timestamp now) {
     auto tx = m_store.begin();
     IngestStats stats = record_in_transaction(feed, poll, snapshot, validators, now);
+    m_store.write_term_geos();
     util::crash_point("ingest-before-commit");
     tx.commit();
     // Announced once they exist: a transaction that rolls back (a full disk) announces nothing.
@@ -48,6 +49,7 @@ std::vector<IngestStats> Ingestor::record_batch(std::span<const PollInput> polls
     auto tx = m_store.begin();
     for (const PollInput& p : polls)
         out.push_back(record_in_transaction(p.feed, p.poll, p.snapshot, p.validators, p.now));
+    m_store.write_term_geos();
     util::crash_point("ingest-before-commit");
     tx.commit();
     for (const IngestStats& stats : out)

@@ -30,9 +30,19 @@ std::optional<std::string> matched(detect::TopicMatch m) {
 
 } // namespace
 
+namespace {
+
+/** Forgets the topics read so far once there are many (a cache, not a record). Only at the
+ *  start of place() and corroborate(): clearing inside topic() freed the topics callers held
+ *  references to (a use after free that ended the ingest benchmark in bad_alloc). */
+void trim(std::unordered_map<std::string, detect::Topic>& topics) {
+    if (topics.size() > 20000)
+        topics.clear();
+}
+
+} // namespace
+
 const detect::Topic& Stories::topic(const std::string& text) {
-    if (m_topics.size() > 20000)
-        m_topics.clear(); // a cache, not a record
     auto it = m_topics.find(text);
     if (it == m_topics.end())
         it = m_topics.emplace(text, detect::read_topic(text)).first;
@@ -144,6 +154,7 @@ void Stories::decide_draft(const detect::Rule& rule, store::Id spike_id, Placeme
 Placement Stories::place(const FeedRef& feed, const detect::Rule& rule, store::Id spike_id,
                          const PolledItem& polled, const std::string& norm,
                          feed::TrafficKind kind, Timestamp now) {
+    trim(m_topics);
     const config::RuleConfig& rc = rule.config();
     const feed::Item& item = *polled.item;
     Placement p;
@@ -171,6 +182,7 @@ std::vector<store::Id> Stories::corroborate(const FeedRef& feed,
                                             feed::TrafficKind kind,
                                             const std::vector<detect::Rule>& rules,
                                             Seconds horizon, Timestamp now) {
+    trim(m_topics);
     const std::vector<store::StoryTerm> terms = m_store.story_terms_since(now - horizon);
     if (terms.empty())
         return {};

@@ -79,7 +79,16 @@ Store::Store(const std::filesystem::path& path, Durability durability)
                              "WHERE status = 'open' AND rule = :rule AND last_seen_at <= :cutoff"),
       m_validators(m_db, "SELECT coalesce(etag, ''), coalesce(last_modified, '') "
                          "FROM feeds WHERE id = :id"),
-      m_set_validators(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id") {
+      m_set_validators(m_db, "UPDATE feeds SET etag = :etag, last_modified = :lm WHERE id = :id"),
+      m_upsert_term_geo(
+          m_db, "INSERT INTO term_geos (term_id, geo, observations, peak_traffic, first_seen_at, "
+                "last_seen_at) VALUES (:term, :geo, :n, :peak, :first, :last) "
+                "ON CONFLICT (term_id, geo) DO UPDATE SET "
+                "observations = observations + excluded.observations, "
+                "peak_traffic = CASE WHEN peak_traffic IS NULL OR excluded.peak_traffic > "
+                "peak_traffic THEN excluded.peak_traffic ELSE peak_traffic END, "
+                "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
+                "last_seen_at = max(last_seen_at, excluded.last_seen_at)") {
     if (durability == Durability::scratch) {
         m_db.exec("PRAGMA synchronous = OFF");
         // A replay writes a year in minutes: keep its indexes in memory rather than
@@ -204,7 +213,34 @@ Id Store::insert_observation(Id poll_id, Id feed_id, Id term_id, const std::stri
     if (!item.related.empty())
         s.bind(":related", json_array(item.related));
     exec_reset(s);
-    return m_db.getLastInsertRowid();
+    const Id id = m_db.getLastInsertRowid();
+    auto [it, fresh] = m_geo_tallies.try_emplace({term_id, geo});
+    GeoTally& t = it->second;
+    if (fresh) {
+        t.first_seen_at = observed_at;
+        t.last_seen_at = observed_at;
+    }
+    ++t.observations;
+    if (item.traffic.value && (!t.peak_traffic || *item.traffic.value > *t.peak_traffic))
+        t.peak_traffic = item.traffic.value;
+    t.first_seen_at = std::min(t.first_seen_at, observed_at);
+    t.last_seen_at = std::max(t.last_seen_at, observed_at);
+    return id;
+}
+
+void Store::write_term_geos() {
+    SQLite::Statement& s = m_upsert_term_geo;
+    for (const auto& [key, t] : m_geo_tallies) {
+        s.bind(":term", key.first);
+        s.bind(":geo", key.second);
+        s.bind(":n", t.observations);
+        if (t.peak_traffic)
+            s.bind(":peak", *t.peak_traffic);
+        s.bind(":first", format_iso(t.first_seen_at));
+        s.bind(":last", format_iso(t.last_seen_at));
+        exec_reset(s);
+    }
+    m_geo_tallies.clear();
 }
 
 Id Store::upsert_article(const feed::NewsItem& n, Timestamp seen_at) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -241,6 +242,15 @@ class Store final {
     SQLite::Statement m_resolve_spikes;
     SQLite::Statement m_validators;
     SQLite::Statement m_set_validators;
+    SQLite::Statement m_upsert_term_geo;
+    /** term_geos rows owed by the observations of the open transaction (write_term_geos()). */
+    struct GeoTally {
+        std::int64_t observations = 0;
+        std::optional<std::int64_t> peak_traffic;
+        Timestamp first_seen_at;
+        Timestamp last_seen_at;
+    };
+    std::map<std::pair<Id, std::string>, GeoTally> m_geo_tallies;
     PagePolicy m_page_policy;
 
 public:
@@ -254,10 +264,16 @@ public:
         m_db.setBusyTimeout(static_cast<int>(timeout.count()));
     }
 
-    /** BEGIN IMMEDIATE: every write goes through one of these (rolls back unless committed). */
+    /** BEGIN IMMEDIATE: every write goes through one of these (rolls back unless committed).
+     *  A transaction that inserts observations calls write_term_geos() before its commit. */
     [[nodiscard]] SQLite::Transaction begin() {
+        m_geo_tallies.clear(); // owed by a transaction that rolled back
         return SQLite::Transaction(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     }
+    /** Brings `term_geos` up to date with the observations inserted since begin(): one upsert
+     *  per term and country of the transaction rather than one per observation (a trigger did
+     *  that until schema 013). */
+    void write_term_geos();
 
     /** Creates or updates the feeds row of a configured feed (by name); returns its id. */
     Id sync_feed(const config::FeedConfig& feed, Timestamp now);
@@ -277,7 +293,8 @@ public:
     /** The id of a term by its normalised form, creating it with `display` when new. */
     Id term_id(const std::string& norm, const std::string& display, Timestamp now);
     /** One item of a poll's snapshot, with what its source says (url, author, comments, ...,
-     *  its traffic `kind`); returns the observations row id. */
+     *  its traffic `kind`); returns the observations row id. Its `term_geos` row follows with
+     *  write_term_geos(). */
     Id insert_observation(Id poll_id, Id feed_id, Id term_id, const std::string& geo,
                           Timestamp observed_at, const feed::Item& item,
                           feed::TrafficKind kind = feed::TrafficKind::searches);

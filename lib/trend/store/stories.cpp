@@ -189,13 +189,17 @@ int Store::story_source_count(Id story_id) {
 }
 
 std::vector<RecentItem> Store::recent_items(Timestamp since, Id exclude_feed) {
-    SQLite::Statement q(
-        m_db, "SELECT o.id, o.feed_id, o.term_id, f.type, o.title, coalesce(o.url, ''), "
-              "coalesce(o.discussion_url, ''), o.traffic, o.traffic_label, "
-              "coalesce(o.traffic_kind, 'searches'), o.rank, o.comments, o.observed_at "
-              "FROM observations o JOIN feeds f ON f.id = o.feed_id "
-              "WHERE o.id IN (SELECT max(id) FROM observations WHERE observed_at >= :since "
-              "  AND feed_id <> :feed GROUP BY feed_id, term_id) ORDER BY o.id");
+    SQLite::Statement q(m_db,
+                        "SELECT o.id, o.feed_id, o.term_id, f.type, o.title, coalesce(o.url, ''), "
+                        "coalesce(o.discussion_url, ''), o.traffic, o.traffic_label, "
+                        "coalesce(o.traffic_kind, 'searches'), o.rank, o.comments, o.observed_at "
+                        "FROM observations o JOIN feeds f ON f.id = o.feed_id "
+                        // Feed by feed through idx_observations_feed_observed: `feed_id <> :feed`
+                        // on the observations themselves read every observation of the window, the
+                        // excluded feed's included (a backtest has only that feed).
+                        "WHERE o.id IN (SELECT max(x.id) FROM feeds g CROSS JOIN observations x "
+                        "  ON x.feed_id = g.id AND x.observed_at >= :since WHERE g.id <> :feed "
+                        "  GROUP BY x.feed_id, x.term_id) ORDER BY o.id");
     q.bind(":since", format_iso(since));
     q.bind(":feed", exclude_feed);
     std::vector<RecentItem> out;
