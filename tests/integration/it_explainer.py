@@ -9,6 +9,7 @@ verbatim from the page texts with their speakers, `unverified: []`, 400+ words, 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -131,6 +132,24 @@ def test(work: h.WorkDir) -> None:
     for word in ("rule", "threshold", "What to watch", "Why it is trending now"):
         c.true(word not in body, f"no {word!r} in the reader copy")
     c.eq(h.scalar(con, "SELECT unverified FROM drafts"), "[]", "nothing unverified in the store")
+
+    # The evidence ledger: the facts traced to sentences of the stored page texts, at offsets.
+    cp = h.trendctl("--config", str(cfg), "--json", "show", "1")
+    if c.eq(cp.returncode, 0, f"trendctl --json show 1\n{h.describe(cp)}"):
+        ledger = json.loads(cp.stdout)["evidence"]
+        c.true(all(e["status"] == "traced" for e in ledger), "every ledger row is traced")
+        in_pages = 0
+        for e in ledger:
+            if e["origin"] != "source" or e["page_text_id"] is None:
+                continue
+            stored = h.scalar(con, "SELECT text FROM page_texts WHERE id = ?", e["page_text_id"])
+            raw, sentence = stored.encode(), e["sentence"].encode()  # offsets count bytes
+            at = raw[e["offset"]:e["offset"] + len(sentence)].decode(errors="replace")
+            c.eq(at, e["sentence"], f"the ledger's offset points at its sentence ({e['claim']})")
+            in_pages += 1
+        c.true(in_pages >= 3, f"three or more claims traced into page texts ({in_pages})")
+    cp = h.trendctl("--config", str(cfg), "show", "1", "--evidence")
+    c.true(cp.returncode == 0 and "traced" in cp.stdout, f"show --evidence\n{h.describe(cp)}")
     c.done()
 
 
