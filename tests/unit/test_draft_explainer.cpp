@@ -159,6 +159,10 @@ TEST_SUITE("draft") {
         CHECK(ex::language_name("pt") == "Portuguese");
         CHECK(ex::language_name("pt-BR") == "Portuguese");
         CHECK(ex::language_name("en").empty());
+        CHECK(ex::language_name("cs") == "Czech");
+        CHECK(ex::language_name("zh-Hant") == "Chinese");
+        CHECK(ex::language_name("qq").empty()); // unknown to ICU
+        CHECK(ex::language_name("<b>").empty());
         CHECK(ex::word_count(" one two\n\nthree ") == 3);
     }
 

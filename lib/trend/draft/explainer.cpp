@@ -4,6 +4,9 @@
 #include "trend/draft/sentences.hpp"
 #include "trend/util/text.hpp"
 
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -181,29 +184,16 @@ std::size_t word_count(std::string_view s) {
 }
 
 std::string language_name(std::string_view lang) {
-    constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_names{{
-        {"pt", "Portuguese"},
-        {"es", "Spanish"},
-        {"fr", "French"},
-        {"de", "German"},
-        {"it", "Italian"},
-        {"cs", "Czech"},
-        {"zh", "Chinese"},
-        {"ja", "Japanese"},
-        {"ko", "Korean"},
-        {"nl", "Dutch"},
-        {"pl", "Polish"},
-        {"ru", "Russian"},
-        {"uk", "Ukrainian"},
-        {"vi", "Vietnamese"},
-        {"tr", "Turkish"},
-        {"ar", "Arabic"},
-    }};
     const std::string code = text::ascii_lower(primary(lang));
-    for (const auto& [c, name] : k_names)
-        if (c == code)
-            return std::string(name);
-    return {};
+    if (code.size() < 2 || code.size() > 3 || code == "en" ||
+        !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        return {};
+    // ICU's English names of languages; a code ICU does not know comes back unchanged.
+    icu::UnicodeString name;
+    icu::Locale(code.c_str()).getDisplayLanguage(icu::Locale::getEnglish(), name);
+    std::string out;
+    name.toUTF8String(out);
+    return out == code ? std::string() : out;
 }
 
 bool is_boilerplate(std::string_view s) {

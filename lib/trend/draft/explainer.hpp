@@ -75,7 +75,8 @@ struct Selection {
  *  "Advertisement", cookie notices, "©", "Related:", share prompts. */
 [[nodiscard]] bool is_boilerplate(std::string_view sentence);
 
-/** "Portuguese" for "pt", "" for English or an unknown language. */
+/** The English name of a language ("Portuguese" for "pt" or "pt-BR", ICU's names); "" for
+ *  English and for a code ICU does not know. */
 [[nodiscard]] std::string language_name(std::string_view lang);
 
 /** Words as a reader counts them: runs of non-space characters. */

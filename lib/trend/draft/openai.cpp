@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/draft/openai.hpp"
 
+#include "trend/draft/explainer.hpp"
 #include "trend/draft/markdown.hpp"
 #include "trend/draft/scan.hpp"
 #include "trend/util/json.hpp"
@@ -62,24 +63,12 @@ std::string neutralise(std::string_view s, bool attribute = false) {
     return out;
 }
 
+/** The language the model is asked to write in, as a name ("English", "German"). */
 std::string language_name(std::string_view code) {
-    constexpr std::array<std::pair<std::string_view, std::string_view>, 12> k_names{{
-        {"en", "English"},
-        {"de", "German"},
-        {"fr", "French"},
-        {"es", "Spanish"},
-        {"pt", "Portuguese"},
-        {"it", "Italian"},
-        {"nl", "Dutch"},
-        {"ja", "Japanese"},
-        {"zh", "Chinese"},
-        {"ko", "Korean"},
-        {"uk", "Ukrainian"},
-        {"vi", "Vietnamese"},
-    }};
-    for (const auto& [c, name] : k_names)
-        if (c == code)
-            return std::string(name);
+    if (code == "en")
+        return "English";
+    if (std::string name = explainer::language_name(code); !name.empty())
+        return name;
     return fmt::format("the language with code \"{}\"", neutralise(code));
 }
 
