@@ -25,6 +25,18 @@ TEST_SUITE("draft.sentences") {
         CHECK(s[3].paragraph == 1);
     }
 
+    TEST_CASE("a middle initial does not end a sentence") {
+        const std::string text = "Officials briefed President-elect Donald J. Trump's transition "
+                                 "team, but could not say more. They left.";
+        const auto s = split_sentences(text);
+        REQUIRE(s.size() == 2);
+        CHECK(s[0].text ==
+              "Officials briefed President-elect Donald J. Trump's transition team, but "
+              "could not say more.");
+        CHECK(s[1].text == "They left.");
+        CHECK(s[1].offset == text.find("They"));
+    }
+
     TEST_CASE("a quotation ending a sentence stays with it") {
         const auto s = split_sentences("\"We will not stop,\" she said. \"Never.\" Then she left.");
         REQUIRE(s.size() == 3);

@@ -45,6 +45,17 @@ icu::BreakIterator* iterator_for(std::string_view lang) {
     return cached.get();
 }
 
+/** True when [begin, end) of `text` ends with a middle initial: a lone capital letter and a
+ *  full stop after a space ("Donald J."). ICU ends a sentence there; a name goes on. */
+bool ends_with_initial(std::string_view text, std::size_t begin, std::size_t end) {
+    while (end > begin && is_space(text[end - 1]))
+        --end;
+    if (end - begin < 3 || text[end - 1] != '.')
+        return false;
+    const char letter = text[end - 2];
+    return letter >= 'A' && letter <= 'Z' && text[end - 3] == ' ';
+}
+
 } // namespace
 
 std::vector<Sentence> split_sentences(std::string_view text, std::string_view lang) {
@@ -65,10 +76,14 @@ std::vector<Sentence> split_sentences(std::string_view text, std::string_view la
             // UTF-8 UText indices are byte offsets into `para`.
             it->setText(ut, status);
             std::int32_t from = it->first();
-            for (std::int32_t to = it->next(); to != icu::BreakIterator::DONE;
-                 from = to, to = it->next())
-                push_trimmed(out, text, start + static_cast<std::size_t>(from),
-                             start + static_cast<std::size_t>(to), paragraph);
+            for (std::int32_t to = it->next(); to != icu::BreakIterator::DONE; to = it->next()) {
+                const std::size_t b = start + static_cast<std::size_t>(from);
+                const std::size_t e = start + static_cast<std::size_t>(to);
+                if (e < end && ends_with_initial(text, b, e))
+                    continue; // the sentence goes on after the initial
+                push_trimmed(out, text, b, e, paragraph);
+                from = to;
+            }
             // The iterator must not keep pointing at the UText we close.
             UText* empty = utext_openUTF8(nullptr, "", 0, &status);
             it->setText(empty, status);

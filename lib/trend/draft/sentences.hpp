@@ -19,8 +19,9 @@ struct Sentence {
 /**
  * The sentences of `text` (UTF-8; paragraphs separated by blank lines, as PageText::text()
  * joins them), by ICU's sentence rules for `lang` with the common abbreviations ("Mr.",
- * "U.S.", "Dr.") not ending a sentence. A sentence never spans two paragraphs. Empty
- * sentences are left out. Invalid UTF-8 is split at paragraphs only. Pure; views into `text`.
+ * "U.S.", "Dr.") and middle initials ("Donald J. Trump") not ending a sentence. A sentence never
+ * spans two paragraphs. Empty sentences are left out. Invalid UTF-8 is split at paragraphs only.
+ * Pure; views into `text`.
  */
 [[nodiscard]] std::vector<Sentence> split_sentences(std::string_view text,
                                                     std::string_view lang = "en");
