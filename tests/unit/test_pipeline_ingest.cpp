@@ -226,6 +226,41 @@ TEST_SUITE("daemon") {
               "2025-11-03T14:10:00Z");
     }
 
+    TEST_CASE("a story's terms as corroboration sees them follow new spikes and rollbacks") {
+        test::TempDir dir;
+        Pipeline p(dir / "t.db");
+        const auto signals_from_gb = [&] {
+            return p.count("SELECT count(*) FROM story_signals g JOIN feeds f ON f.id = g.feed_id "
+                           "WHERE f.geo = 'GB'");
+        };
+        p.poll("US", k_t0, {{"openai", 20000}});
+        p.poll("GB", k_t0 + 5min, {{"stock split", 100}});
+        CHECK(signals_from_gb() == 0); // "stock split" is not the story "openai"
+
+        // A second spike term joins the story in a transaction that then fails (a write of the
+        // same transaction, after the story's terms were read, is refused).
+        {
+            SQLite::Database rw((dir / "t.db").string(), SQLite::OPEN_READWRITE);
+            rw.exec("CREATE TRIGGER refuse BEFORE INSERT ON term_geos "
+                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+        }
+        CHECK_THROWS(p.poll("US", k_t0 + 10min, {{"openai stock split", 20000}}));
+        CHECK(p.count("SELECT count(*) FROM story_terms") == 1); // rolled back
+        {
+            SQLite::Database rw((dir / "t.db").string(), SQLite::OPEN_READWRITE);
+            rw.exec("DROP TRIGGER refuse");
+        }
+        p.poll("GB", k_t0 + 15min, {{"stock split", 100}});
+        CHECK(signals_from_gb() == 0); // the rolled-back term is not the story's
+
+        // Committed this time: the story now goes by "openai stock split" too.
+        p.poll("US", k_t0 + 20min, {{"openai stock split", 20000}});
+        CHECK(p.count("SELECT count(*) FROM story_terms") == 2);
+        CHECK(p.count("SELECT count(*) FROM stories") == 1);
+        p.poll("GB", k_t0 + 25min, {{"stock split", 100}});
+        CHECK(signals_from_gb() == 1);
+    }
+
     TEST_CASE("an open spike resolves after resolve_after without the term") {
         test::TempDir dir;
         Pipeline p(dir / "t.db");

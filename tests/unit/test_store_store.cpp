@@ -25,6 +25,51 @@ TEST_SUITE("store") {
         CHECK(store::migrate(db) == 0); // idempotent
     }
 
+    TEST_CASE("a scratch database is written without WAL and locked while open") {
+        test::TempDir dir;
+        {
+            auto db = store::open_database(dir / "replay.db", store::Access::scratch);
+            CHECK(db.execAndGet("PRAGMA user_version").getInt() ==
+                  store::latest_schema_version());
+            CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "memory");
+            CHECK(db.execAndGet("PRAGMA synchronous").getInt() == 0);
+            db.exec("INSERT INTO feeds (name, type, url, created_at) "
+                    "VALUES ('x', 'replay', 'file:///x', '2025-11-03T14:00:00Z')");
+            CHECK_FALSE(std::filesystem::exists(dir / "replay.db-wal"));
+            SQLite::Database other((dir / "replay.db").string(), SQLite::OPEN_READONLY);
+            CHECK_THROWS(other.execAndGet("SELECT count(*) FROM feeds"));
+        }
+        // Closed, it is an ordinary database to read.
+        auto db = store::open_database(dir / "replay.db", store::Access::read_only);
+        CHECK(db.execAndGet("SELECT count(*) FROM feeds").getInt() == 1);
+    }
+
+    TEST_CASE("a term id taken back by a rollback is not handed out again") {
+        test::TempDir dir;
+        store::Store st(dir / "t.db");
+        const Timestamp now = *parse_iso("2025-11-03T14:00:00Z");
+        store::Id ghost = 0;
+        {
+            auto tx = st.begin();
+            ghost = st.term_id("openai", "OpenAI", now);
+        } // rolled back
+        store::Id nvidia = 0;
+        {
+            auto tx = st.begin();
+            nvidia = st.term_id("nvidia", "Nvidia", now);
+            tx.commit();
+        }
+        CHECK(nvidia == ghost); // SQLite gives the next row the rolled-back rowid
+        {
+            auto tx = st.begin();
+            CHECK(st.term_id("openai", "OpenAI", now) != nvidia);
+            tx.commit();
+        }
+        CHECK(st.term_id("nvidia", "Nvidia", now) == nvidia);
+        auto db = store::open_database(dir / "t.db", store::Access::read_only);
+        CHECK(db.execAndGet("SELECT count(*) FROM terms").getInt() == 2);
+    }
+
     TEST_CASE("migration versions are strictly increasing") {
         int last = 0;
         for (const auto& m : store::migrations()) {

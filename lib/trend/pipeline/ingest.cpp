@@ -30,14 +30,25 @@ void Ingestor::update_horizon() {
     m_cooldowns = store::draft_cooldowns(configs);
 }
 
+template <typename Record>
+void Ingestor::in_transaction(Record record) {
+    try {
+        auto tx = m_store.begin();
+        record();
+        m_store.write_term_geos();
+        util::crash_point("ingest-before-commit");
+        tx.commit();
+    } catch (...) {
+        m_stories.forget(); // it may have read what the rollback undid
+        throw;
+    }
+}
+
 IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
                              const feed::Snapshot* snapshot, const store::Validators* validators,
                              Timestamp now) {
-    auto tx = m_store.begin();
-    IngestStats stats = record_in_transaction(feed, poll, snapshot, validators, now);
-    m_store.write_term_geos();
-    util::crash_point("ingest-before-commit");
-    tx.commit();
+    IngestStats stats;
+    in_transaction([&] { stats = record_in_transaction(feed, poll, snapshot, validators, now); });
     // Announced once they exist: a transaction that rolls back (a full disk) announces nothing.
     announce(stats);
     return stats;
@@ -46,12 +57,10 @@ IngestStats Ingestor::record(const FeedRef& feed, const store::PollRecord& poll,
 std::vector<IngestStats> Ingestor::record_batch(std::span<const PollInput> polls) {
     std::vector<IngestStats> out;
     out.reserve(polls.size());
-    auto tx = m_store.begin();
-    for (const PollInput& p : polls)
-        out.push_back(record_in_transaction(p.feed, p.poll, p.snapshot, p.validators, p.now));
-    m_store.write_term_geos();
-    util::crash_point("ingest-before-commit");
-    tx.commit();
+    in_transaction([&] {
+        for (const PollInput& p : polls)
+            out.push_back(record_in_transaction(p.feed, p.poll, p.snapshot, p.validators, p.now));
+    });
     for (const IngestStats& stats : out)
         announce(stats);
     return out;

@@ -79,6 +79,10 @@ public:
     std::vector<IngestStats> record_batch(std::span<const PollInput> polls);
 
 private:
+    /** Runs `record` and the term_geos it owes in one transaction. When it fails (rolled
+     *  back) the stories' cache is forgotten before the exception goes on. */
+    template <typename Record>
+    void in_transaction(Record record);
     void update_horizon();
     /** record() inside the caller's transaction; announcements are left in the stats. */
     IngestStats record_in_transaction(const FeedRef& feed, const store::PollRecord& poll,

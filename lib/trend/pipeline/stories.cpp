@@ -8,8 +8,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 namespace trend::pipeline {
 
@@ -42,6 +43,33 @@ void trim(std::unordered_map<std::string, detect::Topic>& topics) {
 
 } // namespace
 
+void Stories::forget() noexcept {
+    m_known.clear();
+}
+
+Stories::RecentStories Stories::recent_stories(Timestamp since) {
+    const std::vector<store::Id> ids = m_store.stories_seen_since(since);
+    if (m_known.size() > 2 * ids.size() + 64) { // most of them left the window
+        const std::unordered_set<store::Id> recent(ids.begin(), ids.end());
+        std::erase_if(m_known, [&](const auto& known) { return recent.count(known.first) == 0; });
+    }
+    RecentStories out;
+    out.reserve(ids.size());
+    for (const store::Id id : ids) {
+        auto it = m_known.find(id);
+        if (it == m_known.end()) {
+            std::vector<KnownTerm> terms;
+            for (store::StoryTerm& t : m_store.story_spike_terms(id)) {
+                auto keys = detect::topic_keys(topic(t.display));
+                terms.push_back({std::move(t.display), std::move(keys)});
+            }
+            it = m_known.emplace(id, std::move(terms)).first;
+        }
+        out.emplace_back(id, &it->second);
+    }
+    return out;
+}
+
 const detect::Topic& Stories::topic(const std::string& text) {
     auto it = m_topics.find(text);
     if (it == m_topics.end())
@@ -52,21 +80,21 @@ const detect::Topic& Stories::topic(const std::string& text) {
 std::optional<std::pair<store::Id, std::string>>
 Stories::find_story(const PolledItem& polled, const std::string& norm, Timestamp since) {
     if (auto by_term = m_store.story_by_term(norm, since))
-        return std::pair{by_term->first, by_term->second == "spike" ? std::string("same term")
-                                                                     : by_term->second};
+        return std::pair{by_term->first,
+                         by_term->second == "spike" ? std::string("same term") : by_term->second};
     if (auto shared = m_store.story_sharing_coverage(polled.observation_id, since))
         return std::pair{*shared, std::string("shared coverage")};
     if (const auto mine = m_store.observation_headlines(polled.observation_id); !mine.empty()) {
         for (const auto& [story, headline] : m_store.story_headlines(since))
             for (const std::string& h : mine)
-                if (detect::match_topics(topic(headline), topic(h)) ==
-                    detect::TopicMatch::similar)
+                if (detect::match_topics(topic(headline), topic(h)) == detect::TopicMatch::similar)
                     return std::pair{story, std::string("similar headlines")};
     }
     const detect::Topic& me = topic(polled.item->term);
-    for (const store::StoryTerm& t : m_store.story_terms_since(since))
-        if (auto how = matched(detect::match_topics(topic(t.display), me)))
-            return std::pair{t.story_id, *how};
+    for (const auto& [story, terms] : recent_stories(since))
+        for (const KnownTerm& t : *terms)
+            if (auto how = matched(detect::match_topics(topic(t.display), me)))
+                return std::pair{story, *how};
     return std::nullopt;
 }
 
@@ -152,8 +180,8 @@ void Stories::decide_draft(const detect::Rule& rule, store::Id spike_id, Placeme
 }
 
 Placement Stories::place(const FeedRef& feed, const detect::Rule& rule, store::Id spike_id,
-                         const PolledItem& polled, const std::string& norm,
-                         feed::TrafficKind kind, Timestamp now) {
+                         const PolledItem& polled, const std::string& norm, feed::TrafficKind kind,
+                         Timestamp now) {
     trim(m_topics);
     const config::RuleConfig& rc = rule.config();
     const feed::Item& item = *polled.item;
@@ -169,6 +197,7 @@ Placement Stories::place(const FeedRef& feed, const detect::Rule& rule, store::I
     m_store.add_story_term(p.story_id, norm, item.term, "spike", now);
     for (const std::string& r : item.related)
         m_store.add_story_term(p.story_id, text::normalize_term(r), r, "related search", now);
+    m_known.erase(p.story_id); // read again with its new terms
     signal(p.story_id, feed, polled, kind, "spike", now);
     if (p.how != "same term")
         match_recent(p.story_id, feed, item.term, rc.window, now);
@@ -177,34 +206,44 @@ Placement Stories::place(const FeedRef& feed, const detect::Rule& rule, store::I
     return p;
 }
 
-std::vector<store::Id> Stories::corroborate(const FeedRef& feed,
-                                            std::span<const PolledItem> items,
+std::vector<store::Id> Stories::corroborate(const FeedRef& feed, std::span<const PolledItem> items,
                                             feed::TrafficKind kind,
-                                            const std::vector<detect::Rule>& rules,
-                                            Seconds horizon, Timestamp now) {
+                                            const std::vector<detect::Rule>& rules, Seconds horizon,
+                                            Timestamp now) {
     trim(m_topics);
-    const std::vector<store::StoryTerm> terms = m_store.story_terms_since(now - horizon);
-    if (terms.empty())
+    const RecentStories stories = recent_stories(now - horizon);
+    if (stories.empty())
         return {};
-    std::map<std::string, std::vector<std::size_t>> index; // topic key -> story terms
-    for (std::size_t i = 0; i < terms.size(); ++i)
-        for (const std::string& k : detect::topic_keys(topic(terms[i].display)))
-            index[k].push_back(i);
+    // The poll's items by topic key; then each item's candidates, the story terms that share a
+    // key with it, in the stories' order.
+    std::vector<const detect::Topic*> item_topics(items.size());
+    std::vector<std::vector<std::string>> item_keys(items.size());
+    std::unordered_map<std::string_view, std::vector<std::size_t>> by_key;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        item_topics[i] = &topic(items[i].item->term);
+        item_keys[i] = detect::topic_keys(*item_topics[i]);
+        for (const std::string& k : item_keys[i])
+            if (auto& those = by_key[k]; those.empty() || those.back() != i)
+                those.push_back(i);
+    }
+    std::vector<std::vector<std::pair<store::Id, const KnownTerm*>>> candidates(items.size());
+    for (const auto& [story, terms] : stories)
+        for (const KnownTerm& t : *terms)
+            for (const std::string& k : t.keys)
+                if (const auto it = by_key.find(k); it != by_key.end())
+                    for (const std::size_t i : it->second)
+                        if (candidates[i].empty() || candidates[i].back().second != &t)
+                            candidates[i].emplace_back(story, &t);
 
     std::set<store::Id> touched;
-    for (const PolledItem& polled : items) {
-        const detect::Topic& mine = topic(polled.item->term);
-        std::set<std::size_t> candidates;
-        for (const std::string& k : detect::topic_keys(mine))
-            if (const auto it = index.find(k); it != index.end())
-                candidates.insert(it->second.begin(), it->second.end());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const detect::Topic& mine = *item_topics[i];
         std::set<store::Id> matched_stories;
-        for (const std::size_t i : candidates) {
-            const store::Id story = terms[i].story_id;
+        for (const auto& [story, t] : candidates[i]) {
             if (matched_stories.count(story) > 0)
                 continue;
-            if (auto how = matched(detect::match_topics(topic(terms[i].display), mine))) {
-                signal(story, feed, polled, kind, *how, now);
+            if (auto how = matched(detect::match_topics(topic(t->display), mine))) {
+                signal(story, feed, items[i], kind, *how, now);
                 matched_stories.insert(story);
                 touched.insert(story);
             }

@@ -47,8 +47,18 @@ struct Placement {
  * Not thread-safe; used by the Ingestor only.
  */
 class Stories final {
+    /** A story's spike term as the topic matcher reads it. */
+    struct KnownTerm {
+        std::string display;
+        std::vector<std::string> keys; ///< detect::topic_keys of its topic
+    };
+    using RecentStories = std::vector<std::pair<store::Id, const std::vector<KnownTerm>*>>;
+
     store::Store& m_store;
     std::unordered_map<std::string, detect::Topic> m_topics; ///< read topics, by text
+    /** The spike terms of the stories seen lately, read from the store once per story and
+     *  again after place() adds to one: a poll asks the store only which stories are recent. */
+    std::unordered_map<store::Id, std::vector<KnownTerm>> m_known;
 
 public:
     explicit Stories(store::Store& store) : m_store(store) {}
@@ -67,8 +77,15 @@ public:
                                        const std::vector<detect::Rule>& rules, Seconds horizon,
                                        Timestamp now);
 
+    /** Forgets what was read from the store. After a transaction that rolled back: what it
+     *  wrote (and what was read of that) is gone. */
+    void forget() noexcept;
+
 private:
     const detect::Topic& topic(const std::string& text);
+    /** The stories seen since `since`, newest first, each with its spike terms in the order
+     *  they were added (m_known, read where missing). */
+    RecentStories recent_stories(Timestamp since);
     /** Which story a new spike joins, and how; nullopt for a new story. */
     std::optional<std::pair<store::Id, std::string>> find_story(const PolledItem& polled,
                                                                 const std::string& norm,

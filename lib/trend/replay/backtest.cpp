@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 /** Snapshots per transaction: a commit per snapshot would cost more than the snapshot. */
-constexpr std::size_t k_batch = 256;
+constexpr std::size_t k_batch = 4096;
 
 /** The replay's feeds, created on first use, and the ingestion of their snapshots, recorded
  *  k_batch at a time in one transaction each. */

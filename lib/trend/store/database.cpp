@@ -66,12 +66,22 @@ SQLite::Database open_database(const fs::path& path, Access access) {
         if (path.has_parent_path())
             fs::create_directories(path.parent_path());
         SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
-        db.exec("PRAGMA journal_mode = WAL");
-        // Keep -wal and -shm when the daemon closes: a read-only reader (an analyst in group
-        // trendd) cannot create them in the 0750 state directory.
-        int persist = 1;
-        sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-        db.exec("PRAGMA synchronous = NORMAL");
+        if (access == Access::scratch) {
+            // Before any WAL: a -wal file left on disk would put the connection back in WAL.
+            db.exec("PRAGMA locking_mode = EXCLUSIVE");
+            db.exec("PRAGMA journal_mode = MEMORY");
+            db.exec("PRAGMA synchronous = OFF");
+            // A replay writes a year in seconds: keep its indexes in memory rather than
+            // re-reading them (the default cache is 2 MB).
+            db.exec("PRAGMA cache_size = -65536");
+        } else {
+            db.exec("PRAGMA journal_mode = WAL");
+            // Keep -wal and -shm when the daemon closes: a read-only reader (an analyst in
+            // group trendd) cannot create them in the 0750 state directory.
+            int persist = 1;
+            sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+            db.exec("PRAGMA synchronous = NORMAL");
+        }
         db.exec("PRAGMA foreign_keys = ON");
         migrate(db);
         return db;

@@ -26,15 +26,20 @@ public:
 [[nodiscard]] bool is_busy(const std::exception& e) noexcept;
 
 enum class Access {
-    read_write, ///< the daemon (and backtest): creates, migrates, WAL
+    read_write, ///< the daemon: creates, migrates, WAL
     read_only,  ///< trendctl and analysts: never writes, works while trendd runs
+    /** A replay's database (backtest), which can be made again: created and migrated as
+     *  read_write, but written fast rather than safely: its rollback journal in memory,
+     *  synchronous=OFF, locked exclusively while open, a 64 MB cache. A crash may leave it
+     *  unusable; nothing else may use it while it is written. */
+    scratch,
 };
 
 /**
  * Opens the database with trendd's settings: WAL, synchronous=NORMAL, busy_timeout 5 s,
- * foreign keys on. read_write creates the file (and its directory) and applies every pending
- * migration, each in its own IMMEDIATE transaction with its PRAGMA user_version. Throws
- * DatabaseError (with the path and the reason) when it cannot.
+ * foreign keys on. read_write and scratch create the file (and its directory) and apply every
+ * pending migration, each in its own IMMEDIATE transaction with its PRAGMA user_version.
+ * Throws DatabaseError (with the path and the reason) when it cannot.
  */
 [[nodiscard]] SQLite::Database open_database(const std::filesystem::path& path, Access access);
 

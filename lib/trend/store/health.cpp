@@ -7,13 +7,16 @@ namespace trend::store {
 
 using detail::bind_text_or_null;
 using detail::bind_time;
+using detail::Reuse;
 using detail::time_of;
 
 std::optional<FeedHealthRow> Store::feed_health(Id feed_id) {
-    SQLite::Statement q(m_db, "SELECT coalesce(content_hash, ''), content_since, content_polls, "
-                              "change_interval_s, changes, fields, no_items_since, frozen_since, "
-                              "drift_since, coalesce(drift_fields, ''), coalesce(problems, '') "
-                              "FROM feed_health WHERE feed_id = :feed");
+    SQLite::Statement& q =
+        cached("SELECT coalesce(content_hash, ''), content_since, content_polls, "
+               "change_interval_s, changes, fields, no_items_since, frozen_since, "
+               "drift_since, coalesce(drift_fields, ''), coalesce(problems, '') "
+               "FROM feed_health WHERE feed_id = :feed");
+    const Reuse reuse_q(q);
     q.bind(":feed", feed_id);
     if (!q.executeStep())
         return std::nullopt;
@@ -34,12 +37,13 @@ std::optional<FeedHealthRow> Store::feed_health(Id feed_id) {
 }
 
 void Store::save_feed_health(Id feed_id, const FeedHealthRow& r, Timestamp now) {
-    SQLite::Statement s(
-        m_db, "INSERT OR REPLACE INTO feed_health (feed_id, content_hash, content_since, "
-              "content_polls, change_interval_s, changes, fields, no_items_since, frozen_since, "
-              "drift_since, drift_fields, problems, updated_at) VALUES (:feed, :hash, :since, "
-              ":polls, :interval, :changes, :fields, :no_items, :frozen, :drift, :drift_fields, "
-              ":problems, :now)");
+    SQLite::Statement& s =
+        cached("INSERT OR REPLACE INTO feed_health (feed_id, content_hash, content_since, "
+               "content_polls, change_interval_s, changes, fields, no_items_since, frozen_since, "
+               "drift_since, drift_fields, problems, updated_at) VALUES (:feed, :hash, :since, "
+               ":polls, :interval, :changes, :fields, :no_items, :frozen, :drift, :drift_fields, "
+               ":problems, :now)");
+    const Reuse reuse_s(s);
     s.bind(":feed", feed_id);
     bind_text_or_null(s, ":hash", r.content_hash);
     bind_time(s, ":since", r.content_since);

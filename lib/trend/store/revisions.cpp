@@ -10,6 +10,8 @@ namespace trend::store {
 
 namespace {
 
+using detail::Reuse;
+
 std::optional<Seconds> cooldown_of(const Cooldowns& cooldowns, const std::string& rule) {
     for (const auto& [name, cooldown] : cooldowns)
         if (name == rule)
@@ -45,17 +47,18 @@ int Store::queue_revision_pages(const Cooldowns& cooldowns, Id feed_id,
         terms += (terms.size() > 1 ? "," : "") + std::to_string(id);
     terms += ']';
     // The drafts of the stories this poll's items are coverage of (k_story_observations).
-    SQLite::Statement q(
-        m_db, "WITH polled(term_id) AS (SELECT value FROM json_each(:terms)) "
-              "SELECT d.id, d.spike_id, s.rule, s.detected_at FROM drafts d "
-              "JOIN spikes s ON s.id = d.spike_id "
-              // A queued draft gets the pages of terms that joined it.
-              "WHERE (d.status = 'queued' OR (d.status IN ('draft', 'needs_review') "
-              "  AND d.page_urls IS NOT NULL)) AND s.detected_at >= :oldest "
-              "AND (s.term_id IN polled OR EXISTS (SELECT 1 FROM story_terms st "
-              "  JOIN terms t ON t.norm = st.norm WHERE st.story_id = s.story_id "
-              "  AND t.id IN polled) OR EXISTS (SELECT 1 FROM story_signals g "
-              "  WHERE g.story_id = s.story_id AND g.feed_id = :feed AND g.term_id IN polled))");
+    SQLite::Statement& q =
+        cached("WITH polled(term_id) AS (SELECT value FROM json_each(:terms)) "
+               "SELECT d.id, d.spike_id, s.rule, s.detected_at FROM drafts d "
+               "JOIN spikes s ON s.id = d.spike_id "
+               // A queued draft gets the pages of terms that joined it.
+               "WHERE (d.status = 'queued' OR (d.status IN ('draft', 'needs_review') "
+               "  AND d.page_urls IS NOT NULL)) AND s.detected_at >= :oldest "
+               "AND (s.term_id IN polled OR EXISTS (SELECT 1 FROM story_terms st "
+               "  JOIN terms t ON t.norm = st.norm WHERE st.story_id = s.story_id "
+               "  AND t.id IN polled) OR EXISTS (SELECT 1 FROM story_signals g "
+               "  WHERE g.story_id = s.story_id AND g.feed_id = :feed AND g.term_id IN polled))");
+    const Reuse reuse_q(q);
     q.bind(":terms", terms);
     q.bind(":oldest", format_iso(now - longest));
     q.bind(":feed", feed_id);

@@ -27,7 +27,8 @@ constexpr const char* k_draft_waits_for_pages =
 } // namespace
 
 Store::Store(const std::filesystem::path& path, Durability durability)
-    : m_db(open_database(path, Access::read_write)),
+    : m_db(open_database(path,
+                         durability == Durability::scratch ? Access::scratch : Access::read_write)),
       m_insert_poll(m_db, "INSERT INTO polls (feed_id, started_at, duration_ms, http_status, "
                           "bytes, items, outcome, error, retry_after_s, url, as_of) VALUES "
                           "(:feed_id, :started_at, :duration_ms, :http_status, :bytes, :items, "
@@ -88,14 +89,7 @@ Store::Store(const std::filesystem::path& path, Durability durability)
                 "peak_traffic = CASE WHEN peak_traffic IS NULL OR excluded.peak_traffic > "
                 "peak_traffic THEN excluded.peak_traffic ELSE peak_traffic END, "
                 "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
-                "last_seen_at = max(last_seen_at, excluded.last_seen_at)") {
-    if (durability == Durability::scratch) {
-        m_db.exec("PRAGMA synchronous = OFF");
-        // A replay writes a year in minutes: keep its indexes in memory rather than
-        // re-reading them (the default cache is 2 MB).
-        m_db.exec("PRAGMA cache_size = -65536");
-    }
-}
+                "last_seen_at = max(last_seen_at, excluded.last_seen_at)") {}
 
 Id Store::sync_feed(const config::FeedConfig& feed, Timestamp now) {
     SQLite::Statement s(m_db, "INSERT INTO feeds (name, type, url, geo, enabled, created_at) "
@@ -129,6 +123,16 @@ void Store::disable_feeds_except(const std::vector<std::string>& names) {
         off.bind(":name", n);
         exec_reset(off);
     }
+}
+
+SQLite::Statement& Store::cached(std::string_view sql) {
+    auto it = m_cached.find(sql);
+    if (it == m_cached.end())
+        it = m_cached
+                 .emplace(std::string(sql),
+                          std::make_unique<SQLite::Statement>(m_db, std::string(sql)))
+                 .first;
+    return *it->second;
 }
 
 Validators Store::validators(Id feed_id) {
@@ -170,17 +174,29 @@ Id Store::insert_poll(const PollRecord& p) {
 }
 
 Id Store::term_id(const std::string& norm, const std::string& display, Timestamp now) {
+    if (const auto it = m_term_ids.find(norm); it != m_term_ids.end())
+        return it->second;
+    if (const auto it = m_new_term_ids.find(norm); it != m_new_term_ids.end())
+        return it->second;
     {
         Reuse reuse(m_find_term);
         m_find_term.bind(":norm", norm);
-        if (m_find_term.executeStep())
-            return m_find_term.getColumn(0).getInt64();
+        if (m_find_term.executeStep()) {
+            // Not inserted by this transaction (m_new_term_ids), so committed: it stays.
+            if (m_term_ids.size() >= k_max_cached_terms)
+                m_term_ids.clear();
+            const Id id = m_find_term.getColumn(0).getInt64();
+            m_term_ids.emplace(norm, id);
+            return id;
+        }
     }
     m_insert_term.bind(":norm", norm);
     m_insert_term.bind(":display", display);
     m_insert_term.bind(":at", format_iso(now));
     exec_reset(m_insert_term);
-    return m_db.getLastInsertRowid();
+    const Id id = m_db.getLastInsertRowid();
+    m_new_term_ids.emplace(norm, id);
+    return id;
 }
 
 Id Store::insert_observation(Id poll_id, Id feed_id, Id term_id, const std::string& geo,
@@ -378,13 +394,16 @@ Id Store::queue_draft(Id spike_id, Timestamp now) {
 
 std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only) {
     auto tx = begin();
-    SQLite::Statement q(m_db, std::string("SELECT id, spike_id, attempts, coalesce(slug, ''), "
-                                          "coalesce(raw_reply, ''), coalesce(path, '') FROM drafts "
-                                          "WHERE status = 'queued' AND "
-                                          "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
-                                          "AND (:only IS NULL OR id = :only) AND NOT (") +
-                                  k_draft_waits_for_pages + " AND pages_until > :now) "
-                                  "ORDER BY id LIMIT 1");
+    SQLite::Statement& q =
+        cached(std::string("SELECT id, spike_id, attempts, coalesce(slug, ''), "
+                           "coalesce(raw_reply, ''), coalesce(path, '') FROM drafts "
+                           "WHERE status = 'queued' AND "
+                           "(next_attempt_at IS NULL OR next_attempt_at <= :now) "
+                           "AND (:only IS NULL OR id = :only) AND NOT (") +
+               k_draft_waits_for_pages +
+               " AND pages_until > :now) "
+               "ORDER BY id LIMIT 1");
+    const Reuse reuse_q(q);
     q.bind(":now", format_iso(now));
     q.bind(":pages", m_page_policy.enabled ? 1 : 0);
     if (only)
@@ -394,9 +413,10 @@ std::optional<DraftJob> Store::claim_draft(Timestamp now, std::optional<Id> only
     DraftJob job{q.getColumn(0).getInt64(),   q.getColumn(1).getInt64(),
                  q.getColumn(2).getInt() + 1, q.getColumn(3).getString(),
                  q.getColumn(4).getString(),  q.getColumn(5).getString()};
-    SQLite::Statement u(m_db, "UPDATE drafts SET status = 'drafting', attempts = attempts + 1, "
-                              "started_at = coalesce(started_at, :now), next_attempt_at = NULL "
-                              "WHERE id = :id");
+    SQLite::Statement& u = cached("UPDATE drafts SET status = 'drafting', attempts = attempts + 1, "
+                                  "started_at = coalesce(started_at, :now), next_attempt_at = NULL "
+                                  "WHERE id = :id");
+    const Reuse reuse_u(u);
     u.bind(":now", format_iso(now));
     u.bind(":id", job.id);
     u.exec();
@@ -617,15 +637,16 @@ double Store::spent_on_day(Timestamp now) {
 }
 
 std::optional<Timestamp> Store::next_due(bool notifications, std::optional<Id> only_draft) {
-    SQLite::Statement q(m_db, std::string("SELECT min(t) FROM ("
-                                          "SELECT CASE WHEN ") +
+    SQLite::Statement& q = cached(std::string("SELECT min(t) FROM ("
+                                              "SELECT CASE WHEN ") +
                                   k_draft_waits_for_pages +
                                   " THEN max(coalesce(next_attempt_at, created_at), pages_until) "
                                   "ELSE coalesce(next_attempt_at, created_at) END AS t FROM drafts "
-                              "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
-                              "UNION ALL "
-                              "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
-                              "WHERE status = 'pending' AND :notifications)");
+                                  "WHERE status = 'queued' AND (:only IS NULL OR id = :only) "
+                                  "UNION ALL "
+                                  "SELECT coalesce(next_attempt_at, created_at) FROM notifications "
+                                  "WHERE status = 'pending' AND :notifications)");
+    const Reuse reuse_q(q);
     q.bind(":notifications", notifications ? 1 : 0);
     q.bind(":pages", m_page_policy.enabled ? 1 : 0);
     if (only_draft)
@@ -645,17 +666,19 @@ void Store::queue_notification(Id draft_id, Timestamp now) {
 
 std::optional<NotificationJob> Store::claim_notification(Timestamp now) {
     auto tx = begin();
-    SQLite::Statement q(m_db, "SELECT id, draft_id, attempts FROM notifications "
-                              "WHERE status = 'pending' AND (next_attempt_at IS NULL OR "
-                              "next_attempt_at <= :now) ORDER BY id LIMIT 1");
+    SQLite::Statement& q = cached("SELECT id, draft_id, attempts FROM notifications "
+                                  "WHERE status = 'pending' AND (next_attempt_at IS NULL OR "
+                                  "next_attempt_at <= :now) ORDER BY id LIMIT 1");
+    const Reuse reuse_q(q);
     q.bind(":now", format_iso(now));
     if (!q.executeStep())
         return std::nullopt;
     NotificationJob job{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
                         q.getColumn(2).getInt() + 1};
     // While in flight it is not due again; a crash leaves it due a minute later.
-    SQLite::Statement u(m_db, "UPDATE notifications SET attempts = attempts + 1, "
-                              "next_attempt_at = :later WHERE id = :id");
+    SQLite::Statement& u = cached("UPDATE notifications SET attempts = attempts + 1, "
+                                  "next_attempt_at = :later WHERE id = :id");
+    const Reuse reuse_u(u);
     u.bind(":later", format_iso(now + Seconds{60}));
     u.bind(":id", job.id);
     u.exec();

@@ -16,8 +16,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 /**
@@ -221,7 +224,7 @@ struct FeedHealthRow {
 /** How much a crash may cost. */
 enum class Durability {
     normal,  ///< WAL with synchronous=NORMAL: a committed transaction survives a crash
-    scratch, ///< synchronous=OFF: a replay database that can be made again (backtest)
+    scratch, ///< written fast, not safely (Access::scratch): a replay database (backtest)
 };
 
 class Store final {
@@ -251,7 +254,21 @@ class Store final {
         Timestamp last_seen_at;
     };
     std::map<std::pair<Id, std::string>, GeoTally> m_geo_tallies;
+    /** Term ids by norm (term_id()): committed ones, and those the open transaction inserted
+     *  (which a rollback takes back, so they are forgotten at the next begin()). */
+    std::unordered_map<std::string, Id> m_term_ids;
+    std::unordered_map<std::string, Id> m_new_term_ids;
+    static constexpr std::size_t k_max_cached_terms = 50000;
     PagePolicy m_page_policy;
+    /** Statements prepared on their first use, by their SQL (cached()). */
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const noexcept {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>, SqlHash, std::equal_to<>>
+        m_cached;
 
 public:
     /** Opens (creating and migrating) the database. Throws DatabaseError. */
@@ -268,6 +285,7 @@ public:
      *  A transaction that inserts observations calls write_term_geos() before its commit. */
     [[nodiscard]] SQLite::Transaction begin() {
         m_geo_tallies.clear(); // owed by a transaction that rolled back
+        m_new_term_ids.clear(); // committed (found again later) or rolled back
         return SQLite::Transaction(m_db, SQLite::TransactionBehavior::IMMEDIATE);
     }
     /** Brings `term_geos` up to date with the observations inserted since begin(): one upsert
@@ -327,8 +345,10 @@ public:
 
     // ---- stories and their signals (stories.cpp) -------------------------------------------
 
-    /** The spike terms of every story seen (last_seen_at) since `since`, newest story first. */
-    [[nodiscard]] std::vector<StoryTerm> story_terms_since(Timestamp since);
+    /** The stories seen (last_seen_at) since `since`, newest first. */
+    [[nodiscard]] std::vector<Id> stories_seen_since(Timestamp since);
+    /** A story's spike terms (not its related searches), in the order they were added. */
+    [[nodiscard]] std::vector<StoryTerm> story_spike_terms(Id story_id);
     /** The newest story seen since `since` that goes by `norm`, with the term's role there
      *  ("spike" or "related search"). */
     [[nodiscard]] std::optional<std::pair<Id, std::string>> story_by_term(const std::string& norm,
@@ -494,6 +514,10 @@ public:
     [[nodiscard]] Rows spikes_with_drafts();
 
 private:
+    /** The statement for `sql`, prepared on its first use and kept for the connection's
+     *  life: what runs at every poll is parsed once. Each use holds a detail::Reuse, which
+     *  leaves the statement ready for the next. */
+    SQLite::Statement& cached(std::string_view sql);
     /** The pages of a new draft job's story: the first max_pages of load_story's articles,
      *  each queued once (by URL, final URL or canonical URL), linked to the job. */
     void queue_story_pages(Id draft_id, Id spike_id, Timestamp now);

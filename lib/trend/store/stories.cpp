@@ -10,6 +10,7 @@ namespace trend::store {
 namespace {
 
 using detail::bind_text_or_null;
+using detail::Reuse;
 
 std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
     return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
@@ -23,25 +24,36 @@ std::optional<Id> first_id(SQLite::Statement& q) {
 
 } // namespace
 
-std::vector<StoryTerm> Store::story_terms_since(Timestamp since) {
-    SQLite::Statement q(m_db, "SELECT st.story_id, st.norm, st.display FROM story_terms st "
-                              "JOIN stories s ON s.id = st.story_id "
-                              "WHERE s.last_seen_at >= :since AND st.role = 'spike' "
-                              "ORDER BY s.last_seen_at DESC, s.id DESC, st.added_at");
+std::vector<Id> Store::stories_seen_since(Timestamp since) {
+    SQLite::Statement& q = cached("SELECT id FROM stories WHERE last_seen_at >= :since "
+                                  "ORDER BY last_seen_at DESC, id DESC");
+    const Reuse reuse_q(q);
     q.bind(":since", format_iso(since));
+    std::vector<Id> out;
+    while (q.executeStep())
+        out.push_back(q.getColumn(0).getInt64());
+    return out;
+}
+
+std::vector<StoryTerm> Store::story_spike_terms(Id story_id) {
+    SQLite::Statement& q = cached("SELECT norm, display FROM story_terms "
+                                  "WHERE story_id = :story AND role = 'spike' "
+                                  "ORDER BY added_at, norm");
+    const Reuse reuse_q(q);
+    q.bind(":story", story_id);
     std::vector<StoryTerm> out;
     while (q.executeStep())
-        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                       q.getColumn(2).getString()});
+        out.push_back({story_id, q.getColumn(0).getString(), q.getColumn(1).getString()});
     return out;
 }
 
 std::optional<std::pair<Id, std::string>> Store::story_by_term(const std::string& norm,
-                                                              Timestamp since) {
-    SQLite::Statement q(m_db, "SELECT s.id, st.role FROM story_terms st "
-                              "JOIN stories s ON s.id = st.story_id "
-                              "WHERE st.norm = :norm AND s.last_seen_at >= :since "
-                              "ORDER BY s.last_seen_at DESC, s.id DESC LIMIT 1");
+                                                               Timestamp since) {
+    SQLite::Statement& q = cached("SELECT s.id, st.role FROM story_terms st "
+                                  "JOIN stories s ON s.id = st.story_id "
+                                  "WHERE st.norm = :norm AND s.last_seen_at >= :since "
+                                  "ORDER BY s.last_seen_at DESC, s.id DESC LIMIT 1");
+    const Reuse reuse_q(q);
     q.bind(":norm", norm);
     q.bind(":since", format_iso(since));
     if (!q.executeStep())
@@ -50,29 +62,31 @@ std::optional<std::pair<Id, std::string>> Store::story_by_term(const std::string
 }
 
 std::optional<Id> Store::story_sharing_coverage(Id observation_id, Timestamp since) {
-    SQLite::Statement q(
-        m_db, "SELECT s.id FROM observation_articles mine "
-              "JOIN observation_articles other ON other.article_id = mine.article_id "
-              "  AND other.observation_id <> mine.observation_id "
-              "JOIN observations o ON o.id = other.observation_id AND o.observed_at >= :since "
-              "JOIN story_signals g ON g.feed_id = o.feed_id AND g.term_id = o.term_id "
-              "JOIN stories s ON s.id = g.story_id AND s.last_seen_at >= :since "
-              "WHERE mine.observation_id = :obs "
-              "ORDER BY s.last_seen_at DESC, s.id DESC LIMIT 1");
+    SQLite::Statement& q =
+        cached("SELECT s.id FROM observation_articles mine "
+               "JOIN observation_articles other ON other.article_id = mine.article_id "
+               "  AND other.observation_id <> mine.observation_id "
+               "JOIN observations o ON o.id = other.observation_id AND o.observed_at >= :since "
+               "JOIN story_signals g ON g.feed_id = o.feed_id AND g.term_id = o.term_id "
+               "JOIN stories s ON s.id = g.story_id AND s.last_seen_at >= :since "
+               "WHERE mine.observation_id = :obs "
+               "ORDER BY s.last_seen_at DESC, s.id DESC LIMIT 1");
+    const Reuse reuse_q(q);
     q.bind(":obs", observation_id);
     q.bind(":since", format_iso(since));
     return first_id(q);
 }
 
 std::vector<std::pair<Id, std::string>> Store::story_headlines(Timestamp since) {
-    SQLite::Statement q(m_db, "SELECT DISTINCT s.id, a.title FROM stories s "
-                              "JOIN story_signals g ON g.story_id = s.id "
-                              "JOIN observations o ON o.feed_id = g.feed_id "
-                              "  AND o.term_id = g.term_id AND o.observed_at >= :since "
-                              "JOIN observation_articles oa ON oa.observation_id = o.id "
-                              "JOIN articles a ON a.id = oa.article_id "
-                              "WHERE s.last_seen_at >= :since "
-                              "ORDER BY s.last_seen_at DESC, s.id DESC");
+    SQLite::Statement& q = cached("SELECT DISTINCT s.id, a.title FROM stories s "
+                                  "JOIN story_signals g ON g.story_id = s.id "
+                                  "JOIN observations o ON o.feed_id = g.feed_id "
+                                  "  AND o.term_id = g.term_id AND o.observed_at >= :since "
+                                  "JOIN observation_articles oa ON oa.observation_id = o.id "
+                                  "JOIN articles a ON a.id = oa.article_id "
+                                  "WHERE s.last_seen_at >= :since "
+                                  "ORDER BY s.last_seen_at DESC, s.id DESC");
+    const Reuse reuse_q(q);
     q.bind(":since", format_iso(since));
     std::vector<std::pair<Id, std::string>> out;
     while (q.executeStep())
@@ -81,9 +95,10 @@ std::vector<std::pair<Id, std::string>> Store::story_headlines(Timestamp since) 
 }
 
 std::vector<std::string> Store::observation_headlines(Id observation_id) {
-    SQLite::Statement q(m_db, "SELECT a.title FROM observation_articles oa "
-                              "JOIN articles a ON a.id = oa.article_id "
-                              "WHERE oa.observation_id = :obs ORDER BY oa.position");
+    SQLite::Statement& q = cached("SELECT a.title FROM observation_articles oa "
+                                  "JOIN articles a ON a.id = oa.article_id "
+                                  "WHERE oa.observation_id = :obs ORDER BY oa.position");
+    const Reuse reuse_q(q);
     q.bind(":obs", observation_id);
     std::vector<std::string> out;
     while (q.executeStep())
@@ -92,8 +107,9 @@ std::vector<std::string> Store::observation_headlines(Id observation_id) {
 }
 
 Id Store::create_story(const std::string& title, Timestamp now) {
-    SQLite::Statement s(m_db, "INSERT INTO stories (title, opened_at, last_seen_at) "
-                              "VALUES (:title, :at, :at)");
+    SQLite::Statement& s = cached("INSERT INTO stories (title, opened_at, last_seen_at) "
+                                  "VALUES (:title, :at, :at)");
+    const Reuse reuse_s(s);
     s.bind(":title", title);
     s.bind(":at", format_iso(now));
     s.exec();
@@ -102,11 +118,13 @@ Id Store::create_story(const std::string& title, Timestamp now) {
 
 void Store::add_story_term(Id story_id, const std::string& norm, const std::string& display,
                            std::string_view role, Timestamp now) {
-    SQLite::Statement s(m_db, "INSERT INTO story_terms (story_id, norm, display, role, added_at) "
-                              "VALUES (:story, :norm, :display, :role, :at) "
-                              // A related search that becomes a spike's term is a spike term.
-                              "ON CONFLICT(story_id, norm) DO UPDATE SET role = 'spike' "
-                              "WHERE excluded.role = 'spike'");
+    SQLite::Statement& s =
+        cached("INSERT INTO story_terms (story_id, norm, display, role, added_at) "
+               "VALUES (:story, :norm, :display, :role, :at) "
+               // A related search that becomes a spike's term is a spike term.
+               "ON CONFLICT(story_id, norm) DO UPDATE SET role = 'spike' "
+               "WHERE excluded.role = 'spike'");
+    const Reuse reuse_s(s);
     s.bind(":story", story_id);
     s.bind(":norm", norm);
     s.bind(":display", display);
@@ -116,14 +134,17 @@ void Store::add_story_term(Id story_id, const std::string& norm, const std::stri
 }
 
 void Store::join_story(Id spike_id, Id story_id, std::string_view how, Timestamp now) {
-    SQLite::Statement s(m_db, "UPDATE spikes SET story_id = :story, story_match = :how "
-                              "WHERE id = :spike");
+    SQLite::Statement& s = cached("UPDATE spikes SET story_id = :story, story_match = :how "
+                                  "WHERE id = :spike");
+    const Reuse reuse_s(s);
     s.bind(":story", story_id);
     s.bind(":how", std::string(how));
     s.bind(":spike", spike_id);
     s.exec();
-    SQLite::Statement t(m_db, "UPDATE stories SET first_spike_id = coalesce(first_spike_id, "
-                              ":spike), last_seen_at = max(last_seen_at, :at) WHERE id = :story");
+    SQLite::Statement& t =
+        cached("UPDATE stories SET first_spike_id = coalesce(first_spike_id, "
+               ":spike), last_seen_at = max(last_seen_at, :at) WHERE id = :story");
+    const Reuse reuse_t(t);
     t.bind(":spike", spike_id);
     t.bind(":at", format_iso(now));
     t.bind(":story", story_id);
@@ -131,34 +152,37 @@ void Store::join_story(Id spike_id, Id story_id, std::string_view how, Timestamp
 }
 
 std::optional<Id> Store::story_draft_spike(Id story_id) {
-    SQLite::Statement q(m_db, "SELECT draft_spike_id FROM stories WHERE id = :story");
+    SQLite::Statement& q = cached("SELECT draft_spike_id FROM stories WHERE id = :story");
+    const Reuse reuse_q(q);
     q.bind(":story", story_id);
     return first_id(q);
 }
 
 void Store::set_story_draft_spike(Id story_id, Id spike_id) {
-    SQLite::Statement s(m_db, "UPDATE stories SET draft_spike_id = :spike WHERE id = :story");
+    SQLite::Statement& s = cached("UPDATE stories SET draft_spike_id = :spike WHERE id = :story");
+    const Reuse reuse_s(s);
     s.bind(":spike", spike_id);
     s.bind(":story", story_id);
     s.exec();
 }
 
 void Store::upsert_signal(const NewSignal& g) {
-    SQLite::Statement s(
-        m_db, "INSERT INTO story_signals (story_id, platform, feed_id, term_id, observation_id, "
-              "term, url, traffic, traffic_label, traffic_kind, rank, comments, level, match, "
-              "first_seen_at, seen_at) VALUES (:story, :platform, :feed, :term_id, :obs, :term, "
-              ":url, :traffic, :label, :kind, :rank, :comments, :level, :match, :at, :at) "
-              "ON CONFLICT(story_id, feed_id, term_id) DO UPDATE SET "
-              "observation_id = excluded.observation_id, term = excluded.term, "
-              "url = coalesce(excluded.url, story_signals.url), traffic = excluded.traffic, "
-              "traffic_label = excluded.traffic_label, traffic_kind = excluded.traffic_kind, "
-              "rank = excluded.rank, comments = coalesce(excluded.comments, "
-              "story_signals.comments), level = excluded.level, "
-              // A spike's own observation stays "spike", however later items matched.
-              "match = CASE WHEN story_signals.match = 'spike' THEN 'spike' "
-              "ELSE excluded.match END, seen_at = max(story_signals.seen_at, excluded.seen_at) "
-              "WHERE excluded.seen_at >= story_signals.seen_at OR excluded.match = 'spike'");
+    SQLite::Statement& s =
+        cached("INSERT INTO story_signals (story_id, platform, feed_id, term_id, observation_id, "
+               "term, url, traffic, traffic_label, traffic_kind, rank, comments, level, match, "
+               "first_seen_at, seen_at) VALUES (:story, :platform, :feed, :term_id, :obs, :term, "
+               ":url, :traffic, :label, :kind, :rank, :comments, :level, :match, :at, :at) "
+               "ON CONFLICT(story_id, feed_id, term_id) DO UPDATE SET "
+               "observation_id = excluded.observation_id, term = excluded.term, "
+               "url = coalesce(excluded.url, story_signals.url), traffic = excluded.traffic, "
+               "traffic_label = excluded.traffic_label, traffic_kind = excluded.traffic_kind, "
+               "rank = excluded.rank, comments = coalesce(excluded.comments, "
+               "story_signals.comments), level = excluded.level, "
+               // A spike's own observation stays "spike", however later items matched.
+               "match = CASE WHEN story_signals.match = 'spike' THEN 'spike' "
+               "ELSE excluded.match END, seen_at = max(story_signals.seen_at, excluded.seen_at) "
+               "WHERE excluded.seen_at >= story_signals.seen_at OR excluded.match = 'spike'");
+    const Reuse reuse_s(s);
     s.bind(":story", g.story_id);
     s.bind(":platform", g.platform);
     s.bind(":feed", g.feed_id);
@@ -181,25 +205,27 @@ void Store::upsert_signal(const NewSignal& g) {
 }
 
 int Store::story_source_count(Id story_id) {
-    SQLite::Statement q(m_db, "SELECT count(DISTINCT platform) FROM story_signals "
-                              "WHERE story_id = :story");
+    SQLite::Statement& q = cached("SELECT count(DISTINCT platform) FROM story_signals "
+                                  "WHERE story_id = :story");
+    const Reuse reuse_q(q);
     q.bind(":story", story_id);
     q.executeStep();
     return q.getColumn(0).getInt();
 }
 
 std::vector<RecentItem> Store::recent_items(Timestamp since, Id exclude_feed) {
-    SQLite::Statement q(m_db,
-                        "SELECT o.id, o.feed_id, o.term_id, f.type, o.title, coalesce(o.url, ''), "
-                        "coalesce(o.discussion_url, ''), o.traffic, o.traffic_label, "
-                        "coalesce(o.traffic_kind, 'searches'), o.rank, o.comments, o.observed_at "
-                        "FROM observations o JOIN feeds f ON f.id = o.feed_id "
-                        // Feed by feed through idx_observations_feed_observed: `feed_id <> :feed`
-                        // on the observations themselves read every observation of the window, the
-                        // excluded feed's included (a backtest has only that feed).
-                        "WHERE o.id IN (SELECT max(x.id) FROM feeds g CROSS JOIN observations x "
-                        "  ON x.feed_id = g.id AND x.observed_at >= :since WHERE g.id <> :feed "
-                        "  GROUP BY x.feed_id, x.term_id) ORDER BY o.id");
+    SQLite::Statement& q =
+        cached("SELECT o.id, o.feed_id, o.term_id, f.type, o.title, coalesce(o.url, ''), "
+               "coalesce(o.discussion_url, ''), o.traffic, o.traffic_label, "
+               "coalesce(o.traffic_kind, 'searches'), o.rank, o.comments, o.observed_at "
+               "FROM observations o JOIN feeds f ON f.id = o.feed_id "
+               // Feed by feed through idx_observations_feed_observed: `feed_id <> :feed`
+               // on the observations themselves read every observation of the window, the
+               // excluded feed's included (a backtest has only that feed).
+               "WHERE o.id IN (SELECT max(x.id) FROM feeds g CROSS JOIN observations x "
+               "  ON x.feed_id = g.id AND x.observed_at >= :since WHERE g.id <> :feed "
+               "  GROUP BY x.feed_id, x.term_id) ORDER BY o.id");
+    const Reuse reuse_q(q);
     q.bind(":since", format_iso(since));
     q.bind(":feed", exclude_feed);
     std::vector<RecentItem> out;
@@ -224,17 +250,20 @@ std::vector<RecentItem> Store::recent_items(Timestamp since, Id exclude_feed) {
 }
 
 void Store::hold_draft(Id spike_id, const std::string& why) {
-    SQLite::Statement s(m_db, "UPDATE spikes SET held = :why WHERE id = :spike");
+    SQLite::Statement& s = cached("UPDATE spikes SET held = :why WHERE id = :spike");
+    const Reuse reuse_s(s);
     s.bind(":why", why);
     s.bind(":spike", spike_id);
     s.exec();
 }
 
 std::optional<HeldDraft> Store::held_draft(Id story_id) {
-    SQLite::Statement q(m_db, "SELECT x.id, x.rule, x.detected_at FROM stories s "
-                              "JOIN spikes x ON x.id = s.draft_spike_id "
-                              "WHERE s.id = :story AND x.held LIKE 'waiting%' "
-                              "AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.spike_id = x.id)");
+    SQLite::Statement& q =
+        cached("SELECT x.id, x.rule, x.detected_at FROM stories s "
+               "JOIN spikes x ON x.id = s.draft_spike_id "
+               "WHERE s.id = :story AND x.held LIKE 'waiting%' "
+               "AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.spike_id = x.id)");
+    const Reuse reuse_q(q);
     q.bind(":story", story_id);
     if (!q.executeStep())
         return std::nullopt;
@@ -243,14 +272,16 @@ std::optional<HeldDraft> Store::held_draft(Id story_id) {
 }
 
 void Store::release_held(Id spike_id) {
-    SQLite::Statement s(m_db, "UPDATE spikes SET held = NULL WHERE id = :spike");
+    SQLite::Statement& s = cached("UPDATE spikes SET held = NULL WHERE id = :spike");
+    const Reuse reuse_s(s);
     s.bind(":spike", spike_id);
     s.exec();
 }
 
 int Store::expire_held(const std::string& rule, Seconds window, Timestamp now) {
-    SQLite::Statement s(m_db, "UPDATE spikes SET held = :why WHERE rule = :rule "
-                              "AND held LIKE 'waiting%' AND detected_at <= :cutoff");
+    SQLite::Statement& s = cached("UPDATE spikes SET held = :why WHERE rule = :rule "
+                                  "AND held LIKE 'waiting%' AND detected_at <= :cutoff");
+    const Reuse reuse_s(s);
     s.bind(":why", fmt::format("never corroborated within {}: no draft", format_duration(window)));
     s.bind(":rule", rule);
     s.bind(":cutoff", format_iso(now - window));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trend/util/time.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -213,9 +214,13 @@ Instant SystemClock::precise_now() const {
 }
 
 std::string format_iso(Timestamp t) {
-    const std::tm tm = to_tm(t);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    // Civil time by std::chrono and a compiled format: the store formats a time per row.
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss hms{t - day};
+    return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"), int(ymd.year()),
+                       unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(),
+                       hms.minutes().count(), hms.seconds().count());
 }
 
 std::string format_hhmm(Timestamp t) {
