@@ -33,6 +33,7 @@ TEST_SUITE("store") {
                   store::latest_schema_version());
             CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "memory");
             CHECK(db.execAndGet("PRAGMA synchronous").getInt() == 0);
+            CHECK(db.execAndGet("PRAGMA foreign_keys").getInt() == 0);
             db.exec("INSERT INTO feeds (name, type, url, created_at) "
                     "VALUES ('x', 'replay', 'file:///x', '2025-11-03T14:00:00Z')");
             CHECK_FALSE(std::filesystem::exists(dir / "replay.db-wal"));

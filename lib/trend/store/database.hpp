@@ -30,8 +30,9 @@ enum class Access {
     read_only,  ///< trendctl and analysts: never writes, works while trendd runs
     /** A replay's database (backtest), which can be made again: created and migrated as
      *  read_write, but written fast rather than safely: its rollback journal in memory,
-     *  synchronous=OFF, locked exclusively while open, a 64 MB cache. A crash may leave it
-     *  unusable; nothing else may use it while it is written. */
+     *  synchronous=OFF, locked exclusively while open, a 64 MB cache, foreign keys not
+     *  checked (the same code writes the daemon's database, where they are). A crash may
+     *  leave it unusable; nothing else may use it while it is written. */
     scratch,
 };
 
