@@ -107,6 +107,7 @@ std::optional<feed::Snapshot> SeriesReader::next() {
             m_pending.emplace();
             m_pending->geo = geo;
             m_pending->fetched_at = *at;
+            m_pending->items.reserve(snap->items.size()); // the next is about as long
             item.rank = has_rank ? rank->value.GetInt() : 1;
             m_pending->items.push_back(std::move(item));
             return snap;
@@ -115,6 +116,7 @@ std::optional<feed::Snapshot> SeriesReader::next() {
             snap.emplace();
             snap->geo = geo;
             snap->fetched_at = *at;
+            snap->items.reserve(32);
         }
         item.rank = has_rank ? rank->value.GetInt() : static_cast<int>(snap->items.size() + 1);
         snap->items.push_back(std::move(item));
