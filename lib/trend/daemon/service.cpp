@@ -32,7 +32,7 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 /** When the daemon gives back the memory its start used (memory.hpp): once every feed has been
- *  polled (or this long after the start, if some feed never answers), then once an hour, for
+ *  polled (or this long after the start, if some feed is held back), then once an hour, for
  *  what a reload, a draft or a burst of polls touched once. */
 constexpr std::chrono::seconds k_trim_after_start{120};
 constexpr std::chrono::hours k_trim_every{1};
@@ -240,7 +240,7 @@ private:
             return;
         m_control_handler.polled(name, s.outcome_name());
         if (m_first_round.erase(name) > 0 && m_first_round.empty())
-            trim(); // every feed answered once: what only the start needed can go
+            trim(); // every feed polled once: what only the start needed can go
         const std::optional<Seconds> delay = m_scheduler.finished(name, s);
         if (delay && !s.succeeded() && s.end != pipeline::PollEnd::cancelled)
             log::warning("poll", "{}: {} failure(s) in a row, next try in {}", name,
