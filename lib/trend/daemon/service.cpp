@@ -5,6 +5,7 @@
 #include "trend/control/server.hpp"
 #include "trend/daemon/app.hpp"
 #include "trend/daemon/control_handler.hpp"
+#include "trend/daemon/memory.hpp"
 #include "trend/daemon/scheduler.hpp"
 #include "trend/daemon/status.hpp"
 #include "trend/log/log.hpp"
@@ -18,6 +19,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <systemd/sd-daemon.h>
 
+#include <cstdlib>
+#include <set>
+
 #include <unistd.h>
 
 namespace trend::daemon {
@@ -27,12 +31,23 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
+/** When the daemon gives back the memory its start used (memory.hpp): once every feed has been
+ *  polled (or this long after the start, if some feed is held back), then once an hour, for
+ *  what a reload, a draft or a burst of polls touched once. */
+constexpr std::chrono::seconds k_trim_after_start{120};
+constexpr std::chrono::hours k_trim_every{1};
+
 class Service final : public Controlled {
     asio::io_context m_io;
     asio::signal_set m_signals{m_io, SIGINT, SIGTERM, SIGHUP};
     asio::steady_timer m_poll_timer{m_io};
     asio::steady_timer m_watchdog{m_io};
     asio::steady_timer m_tick{m_io};
+    asio::steady_timer m_trim{m_io};
+    /** The feeds not yet polled since the start: when the last one is, the start is over. */
+    std::set<std::string> m_first_round;
+    /** systemd reads the STATUS line only when it started us with a notification socket. */
+    bool m_notify = std::getenv("NOTIFY_SOCKET") != nullptr;
     std::filesystem::path m_config_path;
     SystemClock m_clock;
     Timestamp m_started_at;
@@ -65,9 +80,12 @@ public:
                 m_io, cfg.metrics.address, cfg.metrics.port,
                 [this] { return metrics_text(status()); });
         m_scheduler.configure(cfg, history(), /*start=*/true);
+        for (const auto& [name, st] : m_scheduler.feeds())
+            m_first_round.insert(name);
         wait_for_signal();
         start_watchdog();
         tick();
+        schedule_trim(k_trim_after_start);
         // Drafts left by a crash or queued while we were down come first.
         asio::post(m_io, [this] { m_pipeline.kick(); });
         asio::post(m_io, [this] { poll_due(); });
@@ -221,6 +239,8 @@ private:
         if (m_stopping)
             return;
         m_control_handler.polled(name, s.outcome_name());
+        if (m_first_round.erase(name) > 0 && m_first_round.empty())
+            trim(); // every feed polled once: what only the start needed can go
         const std::optional<Seconds> delay = m_scheduler.finished(name, s);
         if (delay && !s.succeeded() && s.end != pipeline::PollEnd::cancelled)
             log::warning("poll", "{}: {} failure(s) in a row, next try in {}", name,
@@ -262,6 +282,8 @@ private:
     // ---- systemd --------------------------------------------------------------------------
 
     void update_status() noexcept {
+        if (!m_notify)
+            return; // nobody reads it: spare the query (after every poll)
         try {
             int failing = 0;
             for (const auto& [name, st] : m_scheduler.feeds())
@@ -306,6 +328,23 @@ private:
         });
     }
 
+    // ---- memory ---------------------------------------------------------------------------
+
+    void schedule_trim(std::chrono::seconds after) {
+        m_trim.expires_after(after);
+        m_trim.async_wait([this](boost::system::error_code ec) {
+            if (!ec && !m_stopping)
+                trim();
+        });
+    }
+
+    void trim() {
+        m_first_round.clear();
+        const std::size_t kib = trim_memory();
+        log::debug("trendd", "gave back {} KiB of file pages not in use", kib);
+        schedule_trim(k_trim_every);
+    }
+
     // ---- signals --------------------------------------------------------------------------
 
     void wait_for_signal() {
@@ -329,6 +368,7 @@ private:
         m_poll_timer.cancel();
         m_watchdog.cancel();
         m_tick.cancel();
+        m_trim.cancel();
         m_control->stop();
         if (m_metrics)
             m_metrics->stop();

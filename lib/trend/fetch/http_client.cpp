@@ -212,12 +212,20 @@ int HttpClient::on_socket(void* /*easy*/, int fd, int what, void* self, void* so
 int HttpClient::on_timer(CURLM* /*multi*/, long timeout_ms, void* self) noexcept {
     auto* client = static_cast<HttpClient*>(self);
     try {
-        if (timeout_ms < 0) {
+        const std::uint64_t generation = ++client->m_timer_generation;
+        if (timeout_ms <= 0) {
             client->m_timer.cancel();
+            if (timeout_ms == 0) {
+                // Never call socket_action from inside this callback (it would recurse): run
+                // it from the loop. Posted rather than a 0 ms timer, which costs two
+                // timerfd_settime calls, as often as twice per transfer.
+                asio::post(client->m_io, [client, generation, alive = client->m_alive] {
+                    if (*alive && client->m_timer_generation == generation)
+                        client->socket_action(CURL_SOCKET_TIMEOUT, 0);
+                });
+            }
             return 0;
         }
-        // Never call socket_action from inside this callback (it would recurse): wait on the
-        // loop, even for 0 ms.
         client->m_timer.expires_after(std::chrono::milliseconds(timeout_ms));
         client->m_timer.async_wait([client, alive = client->m_alive](boost::system::error_code ec) {
             if (!*alive || ec)
@@ -346,8 +354,8 @@ void HttpClient::finish(std::uint64_t id, int curl_code) {
     else if (r.transport == Transport::cancelled)
         r.error = "cancelled";
     else if (r.transport == Transport::blocked_address)
-        r.error = fmt::format("refused to connect to {}: only public addresses are fetched",
-                              t->blocked);
+        r.error =
+            fmt::format("refused to connect to {}: only public addresses are fetched", t->blocked);
     else if (r.transport != Transport::complete && r.error.empty())
         r.error =
             t->error[0] != '\0' ? t->error : curl_easy_strerror(static_cast<CURLcode>(curl_code));

@@ -84,6 +84,8 @@ class HttpClient final {
 
     boost::asio::io_context& m_io;
     boost::asio::steady_timer m_timer;
+    /** Counts curl's timer requests: a posted 0 ms timeout runs only if no request followed. */
+    std::uint64_t m_timer_generation = 0;
     CURLM* m_multi = nullptr;
     std::unordered_map<int, std::shared_ptr<SocketWatch>> m_sockets;
     std::unordered_map<std::uint64_t, std::unique_ptr<Transfer>> m_transfers;
