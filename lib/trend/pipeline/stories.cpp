@@ -22,6 +22,22 @@ std::string signal_url(std::string_view platform, const std::string& url,
     return platform == "hackernews" && !discussion.empty() ? discussion : url;
 }
 
+/** Whether two sorted key lists (detect::topic_keys) have a key in common: topics that match
+ *  do, so the matcher runs only on those. */
+bool share_a_key(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    auto i = a.begin();
+    auto j = b.begin();
+    while (i != a.end() && j != b.end()) {
+        if (*i == *j)
+            return true;
+        if (*i < *j)
+            ++i;
+        else
+            ++j;
+    }
+    return false;
+}
+
 /** Matches as the matcher names them, or nullopt. */
 std::optional<std::string> matched(detect::TopicMatch m) {
     if (m == detect::TopicMatch::none)
@@ -32,6 +48,10 @@ std::optional<std::string> matched(detect::TopicMatch m) {
 } // namespace
 
 namespace {
+
+/** How many of the newest headlines of recent stories a spike's headlines are compared with:
+ *  a bound on the work of every spike, however many stories a day brings. */
+constexpr std::size_t k_headlines_compared = 1000;
 
 /** Forgets the topics read so far once there are many (a cache, not a record). Only at the
  *  start of place() and corroborate(): clearing inside topic() freed the topics callers held
@@ -85,16 +105,18 @@ Stories::find_story(const PolledItem& polled, const std::string& norm, Timestamp
     if (auto shared = m_store.story_sharing_coverage(polled.observation_id, since))
         return std::pair{*shared, std::string("shared coverage")};
     if (const auto mine = m_store.observation_headlines(polled.observation_id); !mine.empty()) {
-        for (const auto& [story, headline] : m_store.story_headlines(since))
+        for (const auto& [story, headline] : m_store.story_headlines(since, k_headlines_compared))
             for (const std::string& h : mine)
                 if (detect::match_topics(topic(headline), topic(h)) == detect::TopicMatch::similar)
                     return std::pair{story, std::string("similar headlines")};
     }
     const detect::Topic& me = topic(polled.item->term);
+    const std::vector<std::string> my_keys = detect::topic_keys(me);
     for (const auto& [story, terms] : recent_stories(since))
         for (const KnownTerm& t : *terms)
-            if (auto how = matched(detect::match_topics(topic(t.display), me)))
-                return std::pair{story, *how};
+            if (share_a_key(t.keys, my_keys))
+                if (auto how = matched(detect::match_topics(topic(t.display), me)))
+                    return std::pair{story, *how};
     return std::nullopt;
 }
 

@@ -356,9 +356,10 @@ public:
     /** The newest story seen since `since` one of whose signals' observations (since then)
      *  carried an article that `observation_id` carries too. */
     [[nodiscard]] std::optional<Id> story_sharing_coverage(Id observation_id, Timestamp since);
-    /** (story, headline) of the articles its signals' observations carried since `since`, for
-     *  stories seen since then. */
-    [[nodiscard]] std::vector<std::pair<Id, std::string>> story_headlines(Timestamp since);
+    /** (story, headline) of the articles its signals' latest observations carried, if made
+     *  since `since`, for stories seen since then: the `limit` of the newest stories first. */
+    [[nodiscard]] std::vector<std::pair<Id, std::string>> story_headlines(Timestamp since,
+                                                                          std::size_t limit);
     /** The article headlines an observation carried. */
     [[nodiscard]] std::vector<std::string> observation_headlines(Id observation_id);
     Id create_story(const std::string& title, Timestamp now);

@@ -77,17 +77,21 @@ std::optional<Id> Store::story_sharing_coverage(Id observation_id, Timestamp sin
     return first_id(q);
 }
 
-std::vector<std::pair<Id, std::string>> Store::story_headlines(Timestamp since) {
+std::vector<std::pair<Id, std::string>> Store::story_headlines(Timestamp since, std::size_t limit) {
     SQLite::Statement& q = cached("SELECT DISTINCT s.id, a.title FROM stories s "
                                   "JOIN story_signals g ON g.story_id = s.id "
-                                  "JOIN observations o ON o.feed_id = g.feed_id "
-                                  "  AND o.term_id = g.term_id AND o.observed_at >= :since "
+                                  // Each signal's latest observation: all of them, over
+                                  // a day of polls a minute apart, made every spike read
+                                  // thousands of rows per story.
+                                  "JOIN observations o ON o.id = g.observation_id "
+                                  "  AND o.observed_at >= :since "
                                   "JOIN observation_articles oa ON oa.observation_id = o.id "
                                   "JOIN articles a ON a.id = oa.article_id "
                                   "WHERE s.last_seen_at >= :since "
-                                  "ORDER BY s.last_seen_at DESC, s.id DESC");
+                                  "ORDER BY s.last_seen_at DESC, s.id DESC LIMIT :limit");
     const Reuse reuse_q(q);
     q.bind(":since", format_iso(since));
+    q.bind(":limit", static_cast<std::int64_t>(limit));
     std::vector<std::pair<Id, std::string>> out;
     while (q.executeStep())
         out.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getString());
